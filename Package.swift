@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "NaturalGradient",
+    products: [
+        .library(name: "NaturalGradient", targets: ["NaturalGradient"]),
+        .executable(name: "natgrad", targets: ["natgrad"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(
+            name: "COpenBLAS",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Public API, dependencies pointing one way
+        .target(
+            name: "NGLinearAlgebra",
+            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "NGRandom"),
+        .target(
+            name: "NGData",
+            dependencies: ["NGLinearAlgebra", "NGRandom", "CZlib"],
+            resources: [.copy("Embedded")]
+        ),
+        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData"]),
+
+        // MARK: Command-line tool
+        .target(
+            name: "NGCLI",
+            dependencies: ["NaturalGradient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "natgrad", dependencies: ["NGCLI"]),
+
+        // MARK: Unit test bundles
+        .target(name: "NGTestSupport", dependencies: ["NGLinearAlgebra", "NGRandom"], path: "Tests/NGTestSupport"),
+        .testTarget(name: "NGLinearAlgebraTests", dependencies: ["NGLinearAlgebra", "NGRandom", "NGTestSupport"]),
+        .testTarget(name: "NGRandomTests", dependencies: ["NGRandom"]),
+        .testTarget(name: "NGDataTests", dependencies: ["NGData", "NGTestSupport"]),
+        .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
+    ]
+)

@@ -1,0 +1,3 @@
+@_exported import NGLinearAlgebra
+@_exported import NGRandom
+@_exported import NGData
