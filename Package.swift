@@ -22,7 +22,7 @@ let package = Package(
         // MARK: Public API, dependencies pointing one way
         .target(
             name: "NGLinearAlgebra",
-            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["COpenBLAS", "NGRandom", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(name: "NGRandom"),
         .target(
@@ -35,7 +35,7 @@ let package = Package(
         // MARK: Command-line tool
         .target(
             name: "NGCLI",
-            dependencies: ["NaturalGradient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["NaturalGradient", "COpenBLAS", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "natgrad", dependencies: ["NGCLI"]),
 

@@ -1,1 +1,3 @@
-print("natgrad")
+import NGCLI
+
+NatGrad.main()

@@ -5,11 +5,20 @@ extension Matrix {
         op == .none ? (rows, columns) : (columns, rows)
     }
 
+    /// C ← α·A·B + β·C (BLAS gemm), in place of `self` as C.
+    /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:expected:actual:)`` when the shapes do not fit.
+    @inlinable
+    public mutating func gemm(_ a: Matrix, _ b: Matrix, alpha: Scalar = 1, beta: Scalar = 0) throws {
+        try gemm(a, .none, b, .none, alpha: alpha, beta: beta)
+    }
+
     /// C ← α·op(A)·op(B) + β·C (BLAS gemm), in place of `self` as C.
+    ///
+    /// With β = 0 the old contents of C are not read, so NaN there does not propagate.
     /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:expected:actual:)`` when the shapes do not fit.
     @inlinable
     public mutating func gemm(
-        _ a: Matrix, _ transA: Transpose = .none, _ b: Matrix, _ transB: Transpose = .none,
+        _ a: Matrix, _ transA: Transpose, _ b: Matrix, _ transB: Transpose = .none,
         alpha: Scalar = 1, beta: Scalar = 0
     ) throws {
         let (m, k) = a.shape(transA)
@@ -21,7 +30,8 @@ extension Matrix {
         }
         if m == 0 || n == 0 { return }
         if k == 0 {
-            scale(by: beta)
+            // C ← β·C; with β = 0 the old C is not read (BLAS convention), so NaN in it is dropped.
+            if beta == 0 { elements.withUnsafeMutableBufferPointer { p in p.update(repeating: 0) } } else { scale(by: beta) }
             return
         }
         a.elements.withUnsafeBufferPointer { pa in

@@ -26,10 +26,12 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     ///   `elements.count != rows * columns`.
     @inlinable
     public init(rows: Int, columns: Int, elements: [Scalar]) throws {
-        guard rows >= 0, columns >= 0, elements.count == rows * columns else {
+        // The product is checked for overflow: the shape may come from a file header.
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows >= 0, columns >= 0, !overflow, elements.count == count else {
+            let expected = overflow ? "\(rows)×\(columns) elements (too many to count)" : "\(rows)×\(columns) = \(count) elements"
             throw LinearAlgebraError.shapeMismatch(
-                operation: "Matrix(rows:columns:elements:)",
-                expected: "\(rows)×\(columns) = \(rows * columns) elements", actual: "\(elements.count) elements")
+                operation: "Matrix(rows:columns:elements:)", expected: expected, actual: "\(elements.count) elements")
         }
         self.rows = rows
         self.columns = columns

@@ -2,7 +2,7 @@
 ///
 /// The direct solver for damped curvature systems (F + λI)·x = g. A matrix that is not positive
 /// definite is a thrown ``LinearAlgebraError/notPositiveDefinite(order:jitterTried:)``; with a
-/// `jitter`, the factorization is retried once on A + jitter·(mean diagonal)·I before giving up,
+/// `jitter`, the factorization is retried once on A + jitter·(mean |Aᵢᵢ|)·I before giving up,
 /// the usual remedy for a PSD matrix that rounding has pushed just below zero.
 public struct Cholesky<Scalar: BLASScalar>: Sendable {
     /// The lower-triangular factor L (its strict upper triangle is zero).
@@ -11,21 +11,30 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable {
     public let addedJitter: Scalar
 
     /// Factors `matrix`, which must be square; only its lower triangle is read.
-    /// - Parameter jitter: relative diagonal shift to retry with on failure, or `nil` for no retry.
+    /// - Parameter jitter: diagonal shift to retry with on failure, relative to the mean |Aᵢᵢ|
+    ///   (absolute when the diagonal is zero), or `nil` for no retry.
     /// - Throws: ``LinearAlgebraError/shapeMismatch(operation:expected:actual:)`` for a non-square
-    ///   matrix, ``LinearAlgebraError/notPositiveDefinite(order:jitterTried:)`` when it is not SPD.
+    ///   matrix, ``LinearAlgebraError/invalidArgument(_:)`` for NaN or infinite entries,
+    ///   ``LinearAlgebraError/notPositiveDefinite(order:jitterTried:)`` when it is not SPD.
     public init(_ matrix: Matrix<Scalar>, jitter: Scalar? = nil) throws {
         guard matrix.isSquare else {
             throw LinearAlgebraError.shapeMismatch(operation: "Cholesky", expected: "a square matrix", actual: matrix.shapeDescription)
+        }
+        // LAPACKE would report NaN as a bare `info < 0`; name the problem instead.
+        guard matrix.isFinite else {
+            throw LinearAlgebraError.invalidArgument("Cholesky: the matrix has NaN or infinite entries")
         }
         do {
             lower = try Self.factor(matrix)
             addedJitter = 0
         } catch LinearAlgebraError.notPositiveDefinite(let order, _) {
             guard let jitter, jitter > 0 else { throw LinearAlgebraError.notPositiveDefinite(order: order, jitterTried: nil) }
+            // Scale by the mean |Aᵢᵢ| (the mean eigenvalue of a PSD matrix). The trace would do for
+            // PSD input but can be zero for an indefinite one; a zero diagonal leaves no scale, so
+            // the jitter is then absolute.
             let n = matrix.rows
-            let meanDiagonal = n == 0 ? 1 : Swift.max(Swift.abs(matrix.trace) / Scalar(n), Scalar.leastNormalMagnitude)
-            let shift = jitter * meanDiagonal
+            let meanMagnitude = n == 0 ? 0 : matrix.diagonal.sumOfMagnitudes / Scalar(n)
+            let shift = jitter * (meanMagnitude > 0 ? meanMagnitude : 1)
             do {
                 lower = try Self.factor(matrix.addingToDiagonal(shift))
                 addedJitter = shift
@@ -66,10 +75,13 @@ public struct Cholesky<Scalar: BLASScalar>: Sendable {
         Vector(try solve(b.asColumn).elements)
     }
 
-    /// A⁻¹, symmetric, from the factor.
+    /// A⁻¹ = L⁻ᵀ·L⁻¹, exactly symmetric.
+    ///
+    /// One triangular solve for L⁻¹ and one syrk for (L⁻¹)ᵀ·L⁻¹: about n³/3 + n³/3 flops, and the
+    /// symmetric product fills both triangles with the same numbers (two solves against I would not).
     public var inverse: Matrix<Scalar> {
         // Cannot fail: the identity has the right number of rows.
-        do { return try solve(Matrix.identity(order)) } catch { preconditionFailure("\(error)") }
+        do { return try lower.solveTriangular(Matrix.identity(order), triangle: .lower).gram() } catch { preconditionFailure("\(error)") }
     }
 
     /// log det A = 2·Σ log Lᵢᵢ.

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `natgrad` command-line tool.
+public struct NatGrad: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "natgrad",
+        abstract: "Natural-gradient optimization: Fisher information, K-FAC and friends, on OpenBLAS.",
+        subcommands: [FitCommand.self, BenchCommand.self],
+        defaultSubcommand: FitCommand.self)
+
+    public init() {}
+}
