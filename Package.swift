@@ -30,7 +30,8 @@ let package = Package(
             dependencies: ["NGLinearAlgebra", "NGRandom", "CZlib"],
             resources: [.copy("Embedded")]
         ),
-        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData"]),
+        .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom"]),
+        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels"]),
 
         // MARK: Command-line tool
         .target(
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "NGLinearAlgebraTests", dependencies: ["NGLinearAlgebra", "NGRandom", "NGTestSupport"]),
         .testTarget(name: "NGRandomTests", dependencies: ["NGRandom"]),
         .testTarget(name: "NGDataTests", dependencies: ["NGData", "NGTestSupport"]),
+        .testTarget(name: "NGModelsTests", dependencies: ["NGModels", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
 @_exported import NGLinearAlgebra
 @_exported import NGRandom
 @_exported import NGData
+@_exported import NGModels

@@ -105,7 +105,7 @@ struct NumPyFileTests {
         expectDataError("w.npy", "header length 2147483647 exceeds the limit") {
             try decode([0x93] + Array("NUMPY".utf8) + [2, 0, 0xFF, 0xFF, 0xFF, 0x7F, 0x7B, 0x7D])
         }
-        expectDataError("w.npy", "not a valid Python literal", "unterminated string") { try decode(Self.file(header: "{'descr: '<i2'}")) }
+        expectDataError("w.npy", "not a valid Python literal", "line break inside a string") { try decode(Self.file(header: "{'descr': '<i2}")) }
         expectDataError("w.npy", "header is not a dictionary") { try decode(Self.file(header: "('<i2', False, (2,))")) }
         expectDataError("w.npy", "expected exactly ['descr', 'fortran_order', 'shape']") {
             try decode(Self.file(header: "{'descr': '<i2', 'shape': (2,)}"))

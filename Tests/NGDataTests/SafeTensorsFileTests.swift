@@ -41,8 +41,8 @@ struct SafeTensorsFileTests {
                 "i": try NumericArray(shape: [2], storage: .int8([-1, 2])),
             ],
             metadata: ["k": "v"])
-        // Header: metadata first, then by element size (8, 4, 4, 1) and name; 242 bytes of JSON
-        // padded with 6 spaces to 248, a multiple of 8.
+        // Header: metadata first, then F64, F32 (by name), I8; 242 bytes of JSON padded with
+        // 6 spaces to 248, a multiple of 8. safetensors 0.8.0 writes exactly these bytes.
         let json = #"{"__metadata__":{"k":"v"},"b":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"#
             + #""a":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"w":{"dtype":"F32","shape":[2],"data_offsets":[12,20]},"#
             + #""i":{"dtype":"I8","shape":[2],"data_offsets":[20,22]}}"#
@@ -50,6 +50,28 @@ struct SafeTensorsFileTests {
         #expect(json.utf8.count == 242)
         let expected = littleEndian(248, width: 8) + Array(json.utf8) + Array(repeating: 0x20, count: 6) + data
         #expect(try file.encoded() == expected)
+    }
+
+    /// `safetensors.numpy.save` (safetensors 0.8.0) of one-element tensors x: int64 1, y: uint64 1,
+    /// z: float64 1, h: uint16 1, g: int16 1, u: uint8 [[7]], f: float32 2.5, s: int32 −3,
+    /// t: uint32 9, c: int8 −1 — the reference writer's bytes, in hexadecimal.
+    static let writtenByReference = "28020000000000007b2279223a7b226474797065223a22553634222c227368617065223a5b315d2c22646174615f6f666673657473223a5b302c385d7d2c2278223a7b226474797065223a22493634222c227368617065223a5b315d2c22646174615f6f666673657473223a5b382c31365d7d2c227a223a7b226474797065223a22463634222c227368617065223a5b315d2c22646174615f6f666673657473223a5b31362c32345d7d2c2266223a7b226474797065223a22463332222c227368617065223a5b315d2c22646174615f6f666673657473223a5b32342c32385d7d2c2274223a7b226474797065223a22553332222c227368617065223a5b315d2c22646174615f6f666673657473223a5b32382c33325d7d2c2273223a7b226474797065223a22493332222c227368617065223a5b315d2c22646174615f6f666673657473223a5b33322c33365d7d2c2268223a7b226474797065223a22553136222c227368617065223a5b315d2c22646174615f6f666673657473223a5b33362c33385d7d2c2267223a7b226474797065223a22493136222c227368617065223a5b315d2c22646174615f6f666673657473223a5b33382c34305d7d2c2263223a7b226474797065223a224938222c227368617065223a5b315d2c22646174615f6f666673657473223a5b34302c34315d7d2c2275223a7b226474797065223a225538222c227368617065223a5b312c315d2c22646174615f6f666673657473223a5b34312c34325d7d7d2020202001000000000000000100000000000000000000000000f03f0000204009000000fdffffff01000100ff07"
+
+    @Test func matchesTheReferenceWriterByteForByte() throws {
+        let file = SafeTensorsFile(tensors: [
+            "x": try NumericArray(shape: [1], storage: .int64([1])),
+            "y": try NumericArray(shape: [1], storage: .uint64([1])),
+            "z": try NumericArray(shape: [1], storage: .float64([1])),
+            "h": try NumericArray(shape: [1], storage: .uint16([1])),
+            "g": try NumericArray(shape: [1], storage: .int16([1])),
+            "u": try NumericArray(shape: [1, 1], storage: .uint8([7])),
+            "f": try NumericArray(shape: [1], storage: .float32([2.5])),
+            "s": try NumericArray(shape: [1], storage: .int32([-3])),
+            "t": try NumericArray(shape: [1], storage: .uint32([9])),
+            "c": try NumericArray(shape: [1], storage: .int8([-1])),
+        ])
+        #expect(try SafeTensorsFile.decode(bytes(hex: Self.writtenByReference), path: "reference.safetensors") == file)
+        #expect(try file.encoded() == bytes(hex: Self.writtenByReference))
     }
 
     @Test func roundTripsEveryTypeWithMetadata() throws {

@@ -28,43 +28,53 @@ struct StandardizerTests {
         return (means, deviations)
     }
 
+    /// The statistics are accumulated in Double whatever T is, so they are compared with
+    /// Double-precision tolerances; the standardized entries are rounded once to T.
     static func check<T: BLASScalar>(_: T.Type) throws {
         let train = features(rows: 200, seed: 1, as: T.self)
         let test = features(rows: 50, seed: 2, as: T.self)
         let standardizer = try Standardizer(fitting: train)
         let (means, deviations) = naiveMoments(train)
-        let tolerance = 50 * Double(T.ulpOfOne)
+        let epsilon = Double(T.ulpOfOne)
+        let doubleTolerance = 1e-13
 
         // The fitted statistics are the population moments (constant column: divisor 1).
         for j in 0..<4 {
-            #expect(abs(standardizer.means[j] - means[j]) <= tolerance * abs(means[j]) + 1e-300)
+            #expect(abs(standardizer.means[j] - means[j]) <= doubleTolerance * max(1, abs(means[j])))
             let expectedScale = j == 2 ? 1 : deviations[j]
-            #expect(abs(standardizer.scales[j] - expectedScale) <= tolerance * expectedScale)
+            #expect(abs(standardizer.scales[j] - expectedScale) <= doubleTolerance * expectedScale)
         }
 
-        // Standardized training columns have mean 0 and population standard deviation 1.
+        // Standardized training columns have mean 0 and population standard deviation 1, up to
+        // the rounding of each entry to T and the relative error of μ amplified by |μ|/σ.
         let z = try standardizer.transform(train)
         let (zMeans, zDeviations) = naiveMoments(z)
         for j in [0, 1, 3] {
-            #expect(abs(zMeans[j]) <= tolerance * 10, "column \(j) mean \(zMeans[j])")
-            #expect(abs(zDeviations[j] - 1) <= tolerance * 10, "column \(j) std \(zDeviations[j])")
+            let tolerance = 4 * epsilon + doubleTolerance * (1 + abs(means[j]) / deviations[j])
+            #expect(abs(zMeans[j]) <= tolerance, "column \(j) mean \(zMeans[j])")
+            #expect(abs(zDeviations[j] - 1) <= tolerance, "column \(j) std \(zDeviations[j])")
         }
         #expect((0..<z.rows).allSatisfy { z[$0, 2] == 0 }, "a constant column becomes zeros")
 
-        // The test split uses the training statistics: (x − μ_train) / σ_train entry by entry.
+        // The test split uses the training statistics: (x − μ_train) / σ_train entry by entry,
+        // rounded once to T.
         let zTest = try standardizer.transform(test)
         for i in 0..<test.rows {
             for j in 0..<4 {
-                let expected = (Double(test[i, j]) - standardizer.means[j]) / standardizer.scales[j]
-                #expect(abs(Double(zTest[i, j]) - expected) <= tolerance * max(1, abs(expected)))
+                let expected = (Double(test[i, j]) - means[j]) / (j == 2 ? 1 : deviations[j])
+                let tolerance = epsilon * max(1, abs(expected)) + doubleTolerance * (1 + abs(means[j]) / (j == 2 ? 1 : deviations[j]))
+                #expect(abs(Double(zTest[i, j]) - expected) <= tolerance)
             }
         }
 
-        // The inverse undoes the transform.
+        // The inverse undoes the transform, up to the rounding of z and x to T.
         let back = try standardizer.inverseTransform(zTest)
-        for j in 0..<4 {
-            let scale = max(abs(standardizer.means[j]), standardizer.scales[j])
-            #expect((0..<test.rows).allSatisfy { abs(Double(back[$0, j]) - Double(test[$0, j])) <= 4 * tolerance * scale })
+        for i in 0..<test.rows {
+            for j in 0..<4 {
+                let x = Double(test[i, j])
+                let tolerance = 4 * epsilon * (abs(x) + standardizer.scales[j] * max(1, abs(Double(zTest[i, j]))))
+                #expect(abs(Double(back[i, j]) - x) <= tolerance)
+            }
         }
     }
 

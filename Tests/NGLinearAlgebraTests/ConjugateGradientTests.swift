@@ -106,6 +106,29 @@ private func withSpectrum<T: BLASScalar>(_ values: [Double], seed: UInt64) -> Ma
         #expect(relativeResidual(a, preconditioned.solution, b) < 10 * Double(tolerance), "\(T.self)")
     }
 
+    @Test("preconditioned CG terminates in k iterations when M⁻¹A has k distinct eigenvalues", arguments: scalarTypes)
+    func preconditionedFiniteTermination(_ type: any BLASScalar.Type) throws { try checkPreconditionedTermination(type) }
+
+    func checkPreconditionedTermination<T: BLASScalar>(_: T.Type) throws {
+        // A = D·S·D with S of 3 distinct eigenvalues; with M = D², M⁻¹A = D⁻¹·S·D is similar to S.
+        let n = 40
+        let distinct = [1.0, 3.0, 7.0]
+        let s: Matrix<Double> = DenseOracles.withSpectrum((0..<n).map { distinct[$0 % 3] }, basis: TestMatrices.orthogonal(n, seed: 26, as: Double.self))
+        let scales = (0..<n).map { Double.pow(10, -1 + 2 * Double($0) / Double(n - 1)) }
+        let a = Matrix<T>(rows: n, columns: n) { i, j in T(scales[i] * s[i, j] * scales[j]) }
+        let b = try a.multiplied(by: TestMatrices.gaussianVector(n, seed: 27, as: T.self))
+        let inverseSquares = scales.map { T(1 / ($0 * $0)) }
+        let preconditioner: (Vector<T>) -> Vector<T> = { r in Vector(zip(r.elements, inverseSquares).map { $0 * $1 }) }
+        let tolerance = residualTolerance(T.self) * 10
+        let preconditioned = try ConjugateGradient.solve(
+            b, options: .init(relativeTolerance: tolerance, preconditioner: preconditioner), applying: operatorOf(a))
+        #expect(preconditioned.converged)
+        #expect(preconditioned.iterations <= distinct.count + 1, "\(T.self): \(preconditioned.iterations) iterations")
+        #expect(relativeResidual(a, preconditioned.solution, b) < 10 * Double(tolerance) + 1e3 * DenseOracles.epsilon(T.self))
+        let plain = try ConjugateGradient.solve(b, options: .init(relativeTolerance: tolerance), applying: operatorOf(a))
+        #expect(plain.iterations > 2 * preconditioned.iterations)
+    }
+
     @Test("the A-norm error and the quadratic model decrease monotonically; histories match the iterates", arguments: scalarTypes)
     func monotoneErrorAndHistories(_ type: any BLASScalar.Type) throws { try checkMonotone(type) }
 
@@ -228,6 +251,10 @@ private func withSpectrum<T: BLASScalar>(_ values: [Double], seed: UInt64) -> Ma
         if schedule.last != 40 { schedule.append(40) }
         #expect(backtracking.iterates.map(\.iteration) == schedule)
         for iterate in backtracking.iterates { #expect(iterate.point == all.iterates[iterate.iteration].point) }
+        // A huge ratio stores iteration 1 and the last, without overflowing.
+        var sparse = options
+        sparse.storedIterates = .geometric(ratio: 1e300)
+        #expect(try ConjugateGradient.solve(b, options: sparse, applying: operatorOf(a)).iterates.map(\.iteration) == [1, 40])
         #expect(throws: LinearAlgebraError.self) {
             try ConjugateGradient.solve(b, options: .init(storedIterates: .geometric(ratio: 1)), applying: operatorOf(a))
         }

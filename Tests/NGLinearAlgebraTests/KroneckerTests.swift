@@ -160,6 +160,7 @@ private func lowRankPSD<T: BLASScalar>(_ n: Int, rank: Int, seed: UInt64) -> Mat
         let ekfac = DenseOracles.product(scaled, DenseOracles.transposed(rotation))
         let multiplied = try basis.multiply(x, eigenbasisDiagonal: diagonal, damping: damping)
         #expect(DenseOracles.relativeDifference(vec(multiplied), DenseOracles.product(ekfac, DenseOracles.double(vec(x)))) < tolerance(T.self, conditioning: 10))
+        #expect(try basis.multiply(Vector(x.elements), eigenbasisDiagonal: diagonal, damping: damping).elements == multiplied.elements)
         let solved = try basis.solve(x, eigenbasisDiagonal: diagonal, damping: damping)
         let reference = try Cholesky(ekfac).solve(DenseOracles.double(vec(x)))
         #expect(DenseOracles.relativeDifference(vec(solved), reference) < tolerance(T.self, conditioning: 20))

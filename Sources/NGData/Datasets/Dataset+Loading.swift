@@ -22,6 +22,7 @@ extension Dataset {
     ///   - nameOrPath: one of the ``EmbeddedDataset`` names (`mnist5k`, `digits`,
     ///     `breast-cancer`, `iris`, `wine`, `diabetes`; case-insensitive), or the path of a CSV
     ///     file with a header row, the features, and the label or target in the last column.
+    ///     A name takes precedence over a file of the same name (write `./iris` for the file).
     ///   - targetKind: for a CSV path, how to read the last column; nil applies the rule of
     ///     ``automaticClassLimit``. Ignored for embedded data sets, whose kind is known.
     /// - Throws: ``DataError`` listing the valid names when `nameOrPath` is neither a name nor
@@ -50,8 +51,17 @@ extension Dataset {
         guard columns >= 2 else {
             throw DataError(path, "needs at least one feature column and a last label or target column, found \(columns) column")
         }
-        let last = (0..<table.values.rows).map { table.values[$0, columns - 1] }
-        let features = Matrix(rows: table.values.rows, columns: columns - 1) { table.values[$0, $1] }
+        let rows = table.values.rows
+        var featureElements: [Double] = []
+        featureElements.reserveCapacity(rows * (columns - 1))
+        var last: [Double] = []
+        last.reserveCapacity(rows)
+        for i in 0..<rows {
+            let row = table.values.elements[(i * columns)..<((i + 1) * columns)]
+            featureElements += row.dropLast()
+            last.append(row.last!)
+        }
+        let features = try Matrix(rows: rows, columns: columns - 1, elements: featureElements)
         let kind = targetKind ?? automaticKind(of: last)
         let targets: Targets
         switch kind {

@@ -54,9 +54,8 @@ public enum EmbeddedDataset: String, CaseIterable, Sendable {
             images: resource("\(stem)-images-idx3-ubyte", extension: "gz"),
             labels: resource("\(stem)-labels-idx1-ubyte", extension: "gz"))
         var features = try images.matrix(as: Double.self, flatteningTrailingAxes: true)
-        let scale = 1 / maximumPixel
         features.elements.withUnsafeMutableBufferPointer { pixels in
-            for i in pixels.indices { pixels[i] *= scale }
+            for i in pixels.indices { pixels[i] /= maximumPixel }
         }
         let classCount = (labels.max() ?? -1) + 1
         return try Dataset(name: rawValue, features: features, targets: .classes(labels, count: classCount))

@@ -24,7 +24,9 @@ enum Gzip {
         let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { chunk.deallocate() }
         var output: [UInt8] = []
-        output.reserveCapacity(min(maximumByteCount, 4 * bytes.count))
+        // A first guess only (the array grows as needed): the declared size in the trailer could
+        // be forged, so nothing is reserved beyond 4× the input and 64 MiB.
+        output.reserveCapacity(min(maximumByteCount, 4 * bytes.count, 1 << 26))
 
         try bytes.withUnsafeBufferPointer { input in
             guard let base = input.baseAddress else { throw DataError(path, "empty file") }

@@ -18,9 +18,11 @@ import Foundation
 /// that the tensors cover the data buffer contiguously, with no gap and no trailing bytes
 /// (both are errors, as in the reference reader).
 ///
-/// Writing orders the tensors by decreasing element size, then by name (so every tensor starts
-/// at an offset aligned to its element size), writes `__metadata__` first when there is any,
-/// and pads the header with spaces to a multiple of 8 bytes, as the reference writer does.
+/// Writing follows the reference writer (safetensors 0.8), so the bytes are the same as its
+/// for the same tensors: compact JSON with `__metadata__` first (its keys sorted here), the
+/// tensors ordered by the reference's dtype order, descending (U64, I64, F64, F32, U32, I32,
+/// U16, I16, I8, U8: wider elements first, so every tensor starts aligned to its element
+/// size), then by name, and the header padded with spaces to a multiple of 8 bytes.
 public struct SafeTensorsFile: Equatable, Sendable {
     /// The tensors by name.
     public var tensors: [String: NumericArray]
@@ -131,7 +133,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
             throw DataError("SafeTensorsFile.encoded", "a tensor cannot be named '\(SafeTensorsHeader.metadataKey)'")
         }
         let order = tensors.sorted {
-            ($1.value.elementType.byteCount, $0.key) < ($0.value.elementType.byteCount, $1.key)
+            (Self.writeRank($1.value.elementType), $0.key) < (Self.writeRank($0.value.elementType), $1.key)
         }
         var entries: [String] = []
         if !metadata.isEmpty {
@@ -153,6 +155,23 @@ public struct SafeTensorsFile: Equatable, Sendable {
         bytes += header
         for (_, tensor) in order { tensor.storage.encode(bigEndian: false, into: &bytes) }
         return bytes
+    }
+
+    /// The reference writer's dtype order (its `Dtype` enum: U8 < I8 < I16 < U16 < I32 < U32 <
+    /// F32 < F64 < I64 < U64), whose descending order puts wider elements first.
+    private static func writeRank(_ type: ElementType) -> Int {
+        switch type {
+        case .uint8: return 0
+        case .int8: return 1
+        case .int16: return 2
+        case .uint16: return 3
+        case .int32: return 4
+        case .uint32: return 5
+        case .float32: return 6
+        case .float64: return 7
+        case .int64: return 8
+        case .uint64: return 9
+        }
     }
 
     /// Writes the file.

@@ -8,7 +8,8 @@ import NGLinearAlgebra
 ///     μⱼ = (1/N) Σᵢ xᵢⱼ,    σⱼ = √((1/N) Σᵢ (xᵢⱼ − μⱼ)²),
 ///
 /// computed in two passes in `Double` (the second pass on the centered values, which avoids the
-/// cancellation of the one-pass formula Σx² − Nμ²). A constant column (every training value
+/// cancellation of the one-pass formula Σx² − Nμ²); ``transform(_:)-(Matrix<T>)`` also works in
+/// `Double` and rounds once to the matrix's precision. A constant column (every training value
 /// equal, so σⱼ = 0) is centered but not scaled: its divisor is 1, so it becomes all zeros on
 /// the training set instead of NaN. The test is exact equality of the values, not a threshold,
 /// so a column with a tiny but genuine spread is still scaled.
@@ -48,7 +49,9 @@ public struct Standardizer: Equatable, Sendable, Codable {
                 }
             }
         }
-        self.means = means
+        // A constant column's mean is its value exactly (the sum/N above can be off by an ulp),
+        // so the column standardizes to exact zeros.
+        self.means = (0..<columns).map { j in minimums[j] == maximums[j] ? Double(minimums[j]) : means[j] }
         self.scales = (0..<columns).map { j in
             minimums[j] == maximums[j] ? 1 : (squares[j] / Double(rows)).squareRoot()
         }
@@ -67,13 +70,19 @@ public struct Standardizer: Equatable, Sendable, Codable {
     /// - Throws: ``DataError`` when the column count differs from the fitted one.
     public func transform<T: BLASScalar>(_ features: Matrix<T>) throws -> Matrix<T> {
         try checkColumns(features.columns)
+        // Computed in Double and rounded once to T, so a Float column with a large offset
+        // (|μ| ≫ σ) is not degraded by rounding μ to Float first.
         let columns = features.columns
-        let means = self.means.map { T($0) }
-        let inverseScales = self.scales.map { T(1 / $0) }
         var result = features
-        result.elements.withUnsafeMutableBufferPointer { x in
-            for i in 0..<features.rows {
-                for j in 0..<columns { x[i * columns + j] = (x[i * columns + j] - means[j]) * inverseScales[j] }
+        means.withUnsafeBufferPointer { means in
+            scales.withUnsafeBufferPointer { scales in
+                result.elements.withUnsafeMutableBufferPointer { x in
+                    for i in 0..<features.rows {
+                        for j in 0..<columns {
+                            x[i * columns + j] = T((Double(x[i * columns + j]) - means[j]) / scales[j])
+                        }
+                    }
+                }
             }
         }
         return result
@@ -92,12 +101,14 @@ public struct Standardizer: Equatable, Sendable, Codable {
     public func inverseTransform<T: BLASScalar>(_ standardized: Matrix<T>) throws -> Matrix<T> {
         try checkColumns(standardized.columns)
         let columns = standardized.columns
-        let means = self.means.map { T($0) }
-        let scales = self.scales.map { T($0) }
         var result = standardized
-        result.elements.withUnsafeMutableBufferPointer { z in
-            for i in 0..<standardized.rows {
-                for j in 0..<columns { z[i * columns + j] = z[i * columns + j] * scales[j] + means[j] }
+        means.withUnsafeBufferPointer { means in
+            scales.withUnsafeBufferPointer { scales in
+                result.elements.withUnsafeMutableBufferPointer { z in
+                    for i in 0..<standardized.rows {
+                        for j in 0..<columns { z[i * columns + j] = T(Double(z[i * columns + j]) * scales[j] + means[j]) }
+                    }
+                }
             }
         }
         return result

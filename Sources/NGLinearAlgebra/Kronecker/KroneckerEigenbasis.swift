@@ -131,6 +131,13 @@ public struct KroneckerEigenbasis<Scalar: BLASScalar>: Sendable {
         }
     }
 
+    /// The EKFAC product of ``multiply(_:eigenbasisDiagonal:damping:)`` for x = vec(X).
+    public func multiply(_ x: Vector<Scalar>, eigenbasisDiagonal: Matrix<Scalar>, damping: Scalar = 0) throws -> Vector<Scalar> {
+        try onVector(x, "KroneckerEigenbasis.multiply(eigenbasisDiagonal:)") {
+            try multiply($0, eigenbasisDiagonal: eigenbasisDiagonal, damping: damping)
+        }
+    }
+
     // MARK: Implementation
 
     /// Qa·[(Qaᵀ·X·Qb) ⊙ (D + λ)^p]·Qbᵀ, D = λa·λbᵀ when `diagonal` is nil.

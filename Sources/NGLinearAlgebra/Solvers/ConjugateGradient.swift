@@ -72,7 +72,7 @@ public enum ConjugateGradient {
             case .none: wanted = false
             case .all: wanted = true
             case let .at(set): wanted = set.contains(iteration)
-            case let .geometric(ratio): wanted = iteration >= 1 && ConjugateGradientIterateStorage.nextGeometric(atLeast: iteration, ratio: ratio) == iteration
+            case let .geometric(ratio): wanted = ConjugateGradientIterateStorage.isGeometric(iteration, ratio: ratio)
             }
             if wanted { result.iterates.append(.init(iteration: iteration, point: Vector(x))) }
         }

@@ -69,11 +69,12 @@ public enum ConjugateGradientIterateStorage: Sendable, Equatable {
         }
     }
 
-    /// The next iteration ≥ `iteration` at which a `.geometric` schedule stores, as the
-    /// distinct values ⌈ratioʲ⌉ are generated in increasing order.
-    static func nextGeometric(atLeast iteration: Int, ratio: Double) -> Int {
+    /// Whether `iteration` is one of the values ⌈ratioʲ⌉, j = 0, 1, 2, … (compared in Double,
+    /// so that a large ratio cannot overflow an integer conversion).
+    static func isGeometric(_ iteration: Int, ratio: Double) -> Bool {
+        let target = Double(iteration)
         var power = 1.0
-        while Int(power.rounded(.up)) < iteration { power *= ratio }
-        return Int(power.rounded(.up))
+        while power.rounded(.up) < target { power *= ratio }
+        return power.rounded(.up) == target
     }
 }
