@@ -1,0 +1,106 @@
+import NGLinearAlgebra
+
+/// An elementwise nonlinearity φ with its first and second derivatives.
+///
+/// | name       | φ(x)                 | φ′ (from x, y = φ(x))  | φ″                     |
+/// |------------|----------------------|------------------------|------------------------|
+/// | `tanh`     | tanh x               | 1 − y²                 | −2y·(1 − y²)           |
+/// | `sigmoid`  | σ(x) = 1/(1 + e⁻ˣ)   | y·(1 − y)              | y·(1 − y)·(1 − 2y)     |
+/// | `relu`     | max(x, 0)            | 1 if x > 0 else 0      | 0                      |
+/// | `softplus` | log(1 + eˣ)          | σ(x)                   | σ(x)·(1 − σ(x))        |
+/// | `identity` | x                    | 1                      | 0                      |
+///
+/// ReLU's derivative at 0 is taken as 0 (PyTorch's choice). φ″ enters exact Hessian-vector
+/// products through the R-op of the backward pass; the Gauss-Newton matrix ignores it.
+/// Every function runs as one tight loop over the batch: the `switch` on the case happens once
+/// per call, outside the loop.
+public enum ActivationFunction: String, CaseIterable, Sendable {
+    case tanh
+    case sigmoid
+    case relu
+    case softplus
+    case identity
+
+    /// The activation for a name (`tanh`, `sigmoid`, `relu`, `softplus`, `identity`; `linear` and
+    /// `none` are accepted for `identity`), case-insensitive.
+    /// - Throws: ``NetworkError/unknownName(kind:name:choices:)`` for any other name.
+    public init(name: String) throws {
+        let lowered = name.lowercased()
+        if let known = ActivationFunction(rawValue: lowered) {
+            self = known
+        } else if lowered == "linear" || lowered == "none" {
+            self = .identity
+        } else {
+            throw NetworkError.unknownName(kind: "activation", name: name, choices: ActivationFunction.allCases.map(\.rawValue))
+        }
+    }
+
+    /// y = φ(x) entrywise.
+    public func apply<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
+        switch self {
+        case .tanh: return x.map { Scalar.tanh($0) }
+        case .sigmoid: return x.map { Self.logistic($0) }
+        case .relu: return x.map { $0 > 0 ? $0 : 0 }
+        case .softplus: return x.map { Swift.max($0, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs($0))) }
+        case .identity: return x
+        }
+    }
+
+    /// φ′(x) ⊙ d entrywise, for x the input, y = φ(x) the output and d a same-shaped matrix (the
+    /// backward pass with d = ∂s/∂y, the forward tangent with d = ẋ).
+    public func derivativeProduct<Scalar: BLASScalar>(input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>) -> Matrix<Scalar> {
+        switch self {
+        case .tanh: return Self.combine(x, y, d, d) { _, y, d, _ in (1 - y * y) * d }
+        case .sigmoid: return Self.combine(x, y, d, d) { _, y, d, _ in y * (1 - y) * d }
+        case .relu: return Self.combine(x, y, d, d) { x, _, d, _ in x > 0 ? d : 0 }
+        case .softplus: return Self.combine(x, y, d, d) { x, _, d, _ in Self.logistic(x) * d }
+        case .identity: return d
+        }
+    }
+
+    /// φ″(x) ⊙ d ⊙ e entrywise (the curvature term of the R-op of the backward pass, with
+    /// d = ẋ and e = ∂s/∂y); nil when φ″ ≡ 0 (ReLU almost everywhere, identity).
+    public func secondDerivativeProduct<Scalar: BLASScalar>(
+        input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>, _ e: Matrix<Scalar>
+    ) -> Matrix<Scalar>? {
+        switch self {
+        case .tanh: return Self.combine(x, y, d, e) { _, y, d, e in -2 * y * (1 - y * y) * d * e }
+        case .sigmoid: return Self.combine(x, y, d, e) { _, y, d, e in y * (1 - y) * (1 - 2 * y) * d * e }
+        case .softplus:
+            return Self.combine(x, y, d, e) { x, _, d, e in
+                let s = Self.logistic(x)
+                return s * (1 - s) * d * e
+            }
+        case .relu, .identity: return nil
+        }
+    }
+
+    /// σ(x) = 1/(1 + e⁻ˣ), evaluated without overflow for either sign of x.
+    @inlinable
+    static func logistic<Scalar: BLASScalar>(_ x: Scalar) -> Scalar {
+        if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
+        let e = Scalar.exp(x)
+        return e / (1 + e)
+    }
+
+    /// f(xᵢ, yᵢ, dᵢ, eᵢ) for every entry of four same-shaped matrices.
+    @inline(__always)
+    static func combine<Scalar: BLASScalar>(
+        _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ d: Matrix<Scalar>, _ e: Matrix<Scalar>,
+        _ f: (Scalar, Scalar, Scalar, Scalar) -> Scalar
+    ) -> Matrix<Scalar> {
+        precondition(x.elements.count == y.elements.count && x.elements.count == d.elements.count && x.elements.count == e.elements.count,
+                     "ActivationFunction: operand shapes differ")
+        var out = d
+        x.elements.withUnsafeBufferPointer { px in
+            y.elements.withUnsafeBufferPointer { py in
+                e.elements.withUnsafeBufferPointer { pe in
+                    out.elements.withUnsafeMutableBufferPointer { po in
+                        for i in po.indices { po[i] = f(px[i], py[i], po[i], pe[i]) }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
