@@ -16,6 +16,8 @@ struct CommandTests {
         let object = try #require(JSONSerialization.jsonObject(with: Data(try report.jsonString().utf8)) as? [String: Any])
         let gemm = try #require(object["gemm"] as? [[String: Any]])
         #expect(Set(gemm[0].keys) == ["precision", "m", "n", "k", "package_gflops", "direct_gflops"])
+        let blas = try #require(object["blas"] as? [String: Any])
+        #expect(blas["openblas_coretype"] is NSNull)
     }
 
     @Test("bench rejects malformed --sizes")

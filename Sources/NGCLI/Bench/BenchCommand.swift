@@ -70,6 +70,15 @@ struct BenchReport: Codable {
             case coreName = "core_name", configuration, threads
             case coreTypeEnvironment = "openblas_coretype"
         }
+
+        /// Writes `openblas_coretype` as null when the variable is unset, rather than leaving the key out.
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(coreName, forKey: .coreName)
+            try c.encode(configuration, forKey: .configuration)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(coreTypeEnvironment, forKey: .coreTypeEnvironment)
+        }
     }
 
     let blas: BLAS
