@@ -31,7 +31,8 @@ let package = Package(
             resources: [.copy("Embedded")]
         ),
         .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom"]),
-        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels"]),
+        .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
+        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature"]),
 
         // MARK: Command-line tool
         .target(
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "NGRandomTests", dependencies: ["NGRandom"]),
         .testTarget(name: "NGDataTests", dependencies: ["NGData", "NGTestSupport"]),
         .testTarget(name: "NGModelsTests", dependencies: ["NGModels", "NGTestSupport"]),
+        .testTarget(name: "NGCurvatureTests", dependencies: ["NGCurvature", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]
 )

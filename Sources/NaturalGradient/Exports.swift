@@ -2,3 +2,4 @@
 @_exported import NGRandom
 @_exported import NGData
 @_exported import NGModels
+@_exported import NGCurvature

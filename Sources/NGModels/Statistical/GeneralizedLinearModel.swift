@@ -22,7 +22,7 @@ import NGRandom
 ///
 /// ## Intercepts
 /// The models have no separate intercept: append a column of ones to the inputs
-/// (``NGLinearAlgebra/Matrix/appendingInterceptColumn()``) and the last weight of each linear
+/// (`Matrix.appendingInterceptColumn()`) and the last weight of each linear
 /// predictor is its intercept. The curvature formulas then cover the intercept as well.
 ///
 /// ## Parameters

@@ -6,7 +6,7 @@ import NGLinearAlgebra
 ///
 /// A symmetric matrix has d(d+1)/2 free entries, so its parameter vector is vech(Σ), not the d²
 /// entries of vec(Σ), which repeat each off-diagonal entry. The duplication matrix D (d² × d(d+1)/2,
-/// Magnus & Neudecker, *Matrix Differential Calculus*, 3rd ed., §3.8) maps one to the other:
+/// Magnus & Neudecker, *Matrix Differential Calculus*, 3rd ed., 2019) maps one to the other:
 /// vec(Σ) = D·vech(Σ), with vec the row-major flattening. Chain rules follow from it: a function
 /// φ(Σ) with symmetric matrix gradient G (dφ = tr(G·dΣ)) has ∂φ/∂vech(Σ) = Dᵀvec(G), i.e. Gᵢⱼ on
 /// the diagonal and 2·Gᵢⱼ off it (``weightedLowerTriangle(_:)``).

@@ -11,7 +11,7 @@ import NGRandom
 ///
 /// The Fisher equals the Hessian and does not depend on θ, so the undamped natural-gradient step
 /// θ − F⁻¹∇L = (XᵀX)⁻¹Xᵀy is the least-squares solution from any starting θ (Amari 1998; for
-/// the GLM view, McCullagh & Nelder 1989, §2.2).
+/// the GLM view, McCullagh & Nelder 1989, ch. 2).
 ///
 /// Parameters: θ ∈ ℝᵈ, one weight per input column (append a ones column for an intercept).
 /// Targets: real responses, one per input row.

@@ -123,7 +123,13 @@ public struct SoftmaxRegression<Scalar: BLASScalar>: GeneralizedLinearModel {
         var block = Matrix<Scalar>(rows: d, columns: d)
         for k in 0..<rows {
             for l in k..<rows {
-                let weights = (0..<n).map { i in probabilities[i * classCount + k] * ((k == l ? 1 : 0) - probabilities[i * classCount + l]) }
+                let weights = (0..<n).map { i in
+                    let row = i * classCount
+                    // On the diagonal pₖ(1 − pₖ) = pₖ·Σ_{j≠k} pⱼ, which keeps its relative accuracy as pₖ → 1.
+                    return k == l
+                        ? probabilities[row + k] * (0..<classCount).reduce(0) { $1 == k ? $0 : $0 + probabilities[row + $1] }
+                        : -probabilities[row + k] * probabilities[row + l]
+                }
                 if k == l {
                     // Non-negative weights pᵢₖ(1 − pᵢₖ): one syrk.
                     block = GLMKernels.weightedGram(inputs, weights: Vector(weights))
