@@ -51,6 +51,15 @@ struct CommandTests {
         #expect(report.trainExamples + report.testExamples == 569)
     }
 
+    @Test("fit on iris: softmax regression by Newton reaches a stationary point")
+    func fitIris() throws {
+        let command = try FitCommand.parse(["--data", "iris"])
+        let report = try command.fit(try Dataset.load("iris"))
+        #expect(report.model.hasPrefix("softmax"))
+        #expect(report.gradientNorm < 1e-9)
+        #expect(report.testAccuracy! > 0.85)
+    }
+
     @Test("fit on diabetes: least squares reaches a zero gradient and explains part of the variance")
     func fitDiabetes() throws {
         let command = try FitCommand.parse(["--data", "diabetes"])

@@ -5,14 +5,15 @@ import NaturalGradient
 /// `natgrad fit`: the main job until the optimizer layer lands — exact second-order fits of
 /// linear models on real data, end to end (load, split, standardize, solve, evaluate).
 ///
-/// A binary classification set gets logistic regression by Newton's method (each step an exact
-/// natural-gradient step, the Hessian being the Fisher information for this canonical-link
-/// model); a regression set gets ridge least squares solved by Cholesky. With no `--data`, both
-/// run: breast-cancer and diabetes.
+/// A classification set gets logistic (two classes) or softmax regression, a regression set
+/// linear regression with Gaussian noise (ridge least squares), each fitted by Newton's method
+/// with an L2 penalty (``PenalizedNewton``): for these canonical-link models the Hessian is the
+/// Fisher information, so each full step is an exact natural-gradient step. With no `--data`,
+/// breast-cancer and diabetes run.
 public struct FitCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit logistic (Newton) or ridge least-squares regression on a data set and report the result.")
+        abstract: "Fit logistic, softmax or ridge regression by Newton's method on a data set and report the result.")
 
     @Option(name: .long, help: "An embedded data set (\(EmbeddedDataset.allCases.map(\.rawValue).joined(separator: ", "))) or a CSV file (header row, label or target last). Default: breast-cancer and diabetes.")
     var data: [String] = []
@@ -62,31 +63,49 @@ public struct FitCommand: ParsableCommand {
         let start = ContinuousClock.now
         var report = FitReport(dataset: dataset.name, examples: dataset.count, features: dataset.featureCount,
                                trainExamples: train.count, testExamples: test.count, l2: l2, seed: seed)
+        let trainInputs = trainX.appendingInterceptColumn()
+        let testInputs = testX.appendingInterceptColumn()
         switch dataset.targets {
         case let .classes(_, count):
-            guard count == 2 else {
-                throw ValidationError("\(dataset.name) has \(count) classes; `fit` handles binary classification (e.g. breast-cancer) and regression (e.g. diabetes) until the softmax model lands")
-            }
             let trainLabels = train.labels!
-            let model = try LogisticRegressionNewton(features: trainX, labels: trainLabels, l2: l2)
-            report.model = "logistic regression, Newton"
-            report.iterations = model.iterations
-            report.objective = model.objective(features: trainX, labels: trainLabels)
-            report.gradientNorm = model.gradientNorm
-            report.trainAccuracy = model.accuracy(features: trainX, labels: trainLabels)
-            if test.count > 0 { report.testAccuracy = model.accuracy(features: testX, labels: test.labels!) }
+            let result: NewtonResult
+            let predict: (Matrix<Double>, Vector<Double>) throws -> [Int]
+            if count == 2 {
+                let model = try LogisticRegression<Double>(inputDimension: trainInputs.columns)
+                report.model = "logistic regression, Newton"
+                result = try PenalizedNewton(model: model, l2: l2).minimize(inputs: trainInputs, targets: trainLabels)
+                predict = { x, theta in try model.probabilities(parameters: theta, inputs: x).elements.map { $0 >= 0.5 ? 1 : 0 } }
+            } else {
+                let model = try SoftmaxRegression<Double>(classCount: count, inputDimension: trainInputs.columns)
+                report.model = "softmax regression (last class pinned), Newton"
+                result = try PenalizedNewton(model: model, l2: l2).minimize(inputs: trainInputs, targets: trainLabels)
+                predict = { x, theta in
+                    let p = try model.probabilities(parameters: theta, inputs: x)
+                    return (0..<p.rows).map { i in (0..<p.columns).max { p[i, $0] < p[i, $1] }! }
+                }
+            }
+            report.iterations = result.iterations
+            report.objective = result.objective
+            report.gradientNorm = result.gradientNorm
+            func accuracy(_ x: Matrix<Double>, _ labels: [Int]) throws -> Double {
+                Double(zip(try predict(x, result.parameters), labels).filter { $0 == $1 }.count) / Double(labels.count)
+            }
+            report.trainAccuracy = try accuracy(trainInputs, trainLabels)
+            if test.count > 0 { report.testAccuracy = try accuracy(testInputs, test.labels!) }
         case .values:
             let trainTargets = train.values!
-            let model = try RidgeRegression(features: trainX, targets: trainTargets, l2: l2)
-            report.model = "ridge least squares, Cholesky"
-            report.iterations = 1
-            report.objective = model.objective(features: trainX, targets: trainTargets)
-            report.gradientNorm = model.gradient(features: trainX, targets: trainTargets).norm
-            let trainScores = model.scores(features: trainX, targets: trainTargets)
+            let model = try LinearRegression<Double>(inputDimension: trainInputs.columns)
+            let result = try PenalizedNewton(model: model, l2: l2).minimize(inputs: trainInputs, targets: trainTargets)
+            report.model = "ridge least squares (Gaussian NLL), Newton = Cholesky"
+            report.iterations = result.iterations
+            report.objective = result.objective
+            report.gradientNorm = result.gradientNorm
+            let scores = { (x: Matrix<Double>, y: [Double]) in RegressionScores(predictions: x * result.parameters, targets: y) }
+            let trainScores = scores(trainInputs, trainTargets)
             report.trainRMSE = trainScores.rmse
             report.trainR2 = trainScores.r2
             if test.count > 0 {
-                let testScores = model.scores(features: testX, targets: test.values!)
+                let testScores = scores(testInputs, test.values!)
                 report.testRMSE = testScores.rmse
                 report.testR2 = testScores.r2
             }
@@ -142,4 +161,19 @@ struct FitReport: Codable {
     }
 
     private func percent(_ x: Double) -> String { String(format: "%.2f %%", 100 * x) }
+}
+
+/// Root-mean-square error and the coefficient of determination R² = 1 − SS_res/SS_tot.
+struct RegressionScores {
+    let rmse: Double
+    let r2: Double
+
+    init(predictions: Vector<Double>, targets: [Double]) {
+        let residual = predictions - Vector(targets)
+        let mean = targets.reduce(0, +) / Double(targets.count)
+        let total = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let squared = residual.norm * residual.norm
+        rmse = (squared / Double(targets.count)).squareRoot()
+        r2 = 1 - squared / total
+    }
 }

@@ -41,6 +41,8 @@ extension ForwardPass {
     ///   - outputGradients: U, N×out; row i is ∂s/∂zᵢ for the scalar s being differentiated.
     ///   - capture: what to keep besides the parameter gradient.
     /// - Throws: ``NetworkError/shapeMismatch(operation:expected:actual:)`` unless U is N×out.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ outputGradients: Matrix<Scalar>, capturing capture: BackwardCapture = []) throws -> Backpropagation<Scalar> {
         try validateOutputBatch(outputGradients, operation: "ForwardPass.backward")
         let network = self.network
@@ -92,6 +94,8 @@ extension ForwardPass {
     }
 
     /// Copies an N×|range| block into columns `range` of an N×P matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func copy(_ block: Matrix<Scalar>, intoColumns range: Range<Int>, of matrix: inout Matrix<Scalar>) {
         precondition(block.rows == matrix.rows && block.columns == range.count, "ForwardPass: per-example block has the wrong shape")
         let (width, total) = (range.count, matrix.columns)

@@ -36,6 +36,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
     }
 
     /// y = φ(x) entrywise.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func apply<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
         switch self {
         case .tanh: return x.map { Scalar.tanh($0) }
@@ -48,6 +50,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
 
     /// φ′(x) ⊙ d entrywise, for x the input, y = φ(x) the output and d a same-shaped matrix (the
     /// backward pass with d = ∂s/∂y, the forward tangent with d = ẋ).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func derivativeProduct<Scalar: BLASScalar>(input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>) -> Matrix<Scalar> {
         switch self {
         case .tanh: return Self.combine(x, y, d, d) { _, y, d, _ in (1 - y * y) * d }
@@ -60,6 +64,8 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
 
     /// φ″(x) ⊙ d ⊙ e entrywise (the curvature term of the R-op of the backward pass, with
     /// d = ẋ and e = ∂s/∂y); nil when φ″ ≡ 0 (ReLU almost everywhere, identity).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func secondDerivativeProduct<Scalar: BLASScalar>(
         input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>, _ e: Matrix<Scalar>
     ) -> Matrix<Scalar>? {

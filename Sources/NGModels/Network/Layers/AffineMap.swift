@@ -19,6 +19,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     var weightCount: Int { outputCount * inputCount }
 
     /// Y = X·Wᵀ + 1·bᵀ.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func apply(_ x: Matrix<Scalar>, parameters: ArraySlice<Scalar>) -> Matrix<Scalar> {
         precondition(x.columns == inputCount && parameters.count == parameterCount, "AffineMap.apply: shapes do not fit")
         var y = Matrix<Scalar>(rows: x.rows, columns: outputCount)
@@ -28,6 +30,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
 
     /// Y ← Y + X·Wᵀ + 1·bᵀ for the weights and bias in `parameters` (also used with a parameter
     /// tangent in place of the parameters: X·Vᵀ + 1·v_bᵀ).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func addProduct(_ x: Matrix<Scalar>, parameters: ArraySlice<Scalar>, to y: inout Matrix<Scalar>) {
         let (m, k, n, weights) = (x.rows, inputCount, outputCount, weightCount)
         parameters.withUnsafeBufferPointer { p in
@@ -44,6 +48,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
 
     /// The forward-mode tangent (R-op) of Y = X·Wᵀ + 1·bᵀ in direction (Ẋ, V, v_b):
     /// Ẏ = Ẋ·Wᵀ + X·Vᵀ + 1·v_bᵀ, with Ẋ = 0 when `inputTangent` is nil.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func tangent(
         inputTangent: Matrix<Scalar>?, inputs x: Matrix<Scalar>,
         parameters: ArraySlice<Scalar>, parameterTangent: ArraySlice<Scalar>
@@ -55,6 +61,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     }
 
     /// Y ← Y + X·Wᵀ (no bias).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func addWeightProduct(_ x: Matrix<Scalar>, weights: ArraySlice<Scalar>, to y: inout Matrix<Scalar>) {
         let (m, k, n) = (x.rows, inputCount, outputCount)
         weights.withUnsafeBufferPointer { p in
@@ -67,6 +75,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     }
 
     /// ∂/∂X of ⟨Δ, Y⟩: Δ·W (M×K), the gradient passed on to the layer below.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func inputGradient(_ delta: Matrix<Scalar>, parameters: ArraySlice<Scalar>) -> Matrix<Scalar> {
         var dx = Matrix<Scalar>(rows: delta.rows, columns: inputCount)
         addInputGradient(delta, weights: parameters, to: &dx)
@@ -74,6 +84,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     }
 
     /// dX ← dX + Δ·W.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func addInputGradient(_ delta: Matrix<Scalar>, weights: ArraySlice<Scalar>, to dx: inout Matrix<Scalar>) {
         let (m, k, n) = (delta.rows, inputCount, outputCount)
         weights.withUnsafeBufferPointer { p in
@@ -86,6 +98,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     }
 
     /// ∂/∂(W, b) of ⟨Δ, Y⟩ summed over the rows: [vec(Δᵀ·X), Σᵢ Δᵢ], in parameter order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func parameterGradient(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>) -> [Scalar] {
         var gradient = [Scalar](repeating: 0, count: parameterCount)
         addParameterGradient(delta, inputs: x, to: &gradient)
@@ -93,6 +107,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     }
 
     /// gradient ← gradient + [vec(Δᵀ·X), Σᵢ Δᵢ].
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func addParameterGradient(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>, to gradient: inout [Scalar]) {
         let (m, k, n, weights) = (delta.rows, inputCount, outputCount, weightCount)
         delta.elements.withUnsafeBufferPointer { pd in
@@ -112,6 +128,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     ///     R{∇W}     = Ṙᵀ·X + Δᵀ·Ẋ,      R{∇b} = Σᵢ Ṙᵢ
     ///
     /// - Returns: R{dX} (nil when not asked for) and R{∇(W, b)} in parameter order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func backwardTangent(
         delta: Matrix<Scalar>, deltaTangent: Matrix<Scalar>, inputs x: Matrix<Scalar>, inputTangent: Matrix<Scalar>?,
         parameters: ArraySlice<Scalar>, parameterTangent: ArraySlice<Scalar>, computingInputTangent: Bool
@@ -137,6 +155,8 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     /// Per-example gradients: row i of the result is [vec(Δᵢᵀ·Xᵢ), Σ_l Δᵢ], where Δᵢ and Xᵢ are the
     /// `rowsPerExample` consecutive rows of example i (one for a dense layer, where the weight
     /// block is the outer product gᵢ·aᵢᵀ; L output positions for a convolution).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func perExampleGradients(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>, rowsPerExample: Int) -> Matrix<Scalar> {
         precondition(rowsPerExample > 0 && delta.rows % rowsPerExample == 0, "AffineMap.perExampleGradients: rows do not split into examples")
         let examples = delta.rows / rowsPerExample

@@ -65,6 +65,8 @@ public struct AveragePooling2D<Scalar: BLASScalar>: Layer {
     }
 
     /// The window means of an N×(C·H·W) batch.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func pool(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
         var y = Matrix<Scalar>(rows: x.rows, columns: outputExampleShape.count)
         let scale = 1 / Scalar(geometry.kernelHeight * geometry.kernelWidth)
@@ -81,6 +83,8 @@ public struct AveragePooling2D<Scalar: BLASScalar>: Layer {
     }
 
     /// The adjoint of ``pool(_:)``: each pooled gradient divided evenly over its window.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func spread(_ delta: Matrix<Scalar>) -> Matrix<Scalar> {
         var x = Matrix<Scalar>(rows: delta.rows, columns: inputShape.count)
         let scale = 1 / Scalar(geometry.kernelHeight * geometry.kernelWidth)

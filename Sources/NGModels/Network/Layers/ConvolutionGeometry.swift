@@ -55,6 +55,8 @@ struct ConvolutionGeometry: Sendable, Equatable {
     }
 
     /// im2col (`toPatches`) or its adjoint, sharing one loop over (example, position, c, ki, kj).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func transfer<Scalar: BLASScalar>(_ image: Matrix<Scalar>, toPatches: Bool, patches given: Matrix<Scalar>?) -> Matrix<Scalar> {
         let examples = image.rows
         let (channels, height, width) = (input.channels, input.height, input.width)
@@ -101,6 +103,8 @@ struct ConvolutionGeometry: Sendable, Equatable {
         reorder(y, channels: channels, toChannelMajor: false)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func reorder<Scalar: BLASScalar>(_ y: Matrix<Scalar>, channels: Int, toChannelMajor: Bool) -> Matrix<Scalar> {
         let positions = self.positions
         let examples = toChannelMajor ? y.rows / positions : y.rows

@@ -42,6 +42,8 @@ public struct MaxPooling2D<Scalar: BLASScalar>: Layer {
         return outputExampleShape
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ input: Matrix<Scalar>, parameters: ArraySlice<Scalar>) -> LayerState<Scalar> {
         let (channels, height, width) = (inputShape.channels, inputShape.height, inputShape.width)
         let (kh, kw, stride) = (geometry.kernelHeight, geometry.kernelWidth, geometry.stride)
@@ -77,6 +79,8 @@ public struct MaxPooling2D<Scalar: BLASScalar>: Layer {
         LayerGradients(input: computingInputGradient ? route(outputGradient, state: state) : nil)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forwardTangent(
         _ inputTangent: Matrix<Scalar>?, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>, parameterTangent: ArraySlice<Scalar>
     ) -> Matrix<Scalar>? {
@@ -99,6 +103,8 @@ public struct MaxPooling2D<Scalar: BLASScalar>: Layer {
     }
 
     /// The adjoint of the selection: each output gradient added to the input entry it selected.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func route(_ delta: Matrix<Scalar>, state: LayerState<Scalar>) -> Matrix<Scalar> {
         var gradient = Matrix<Scalar>(rows: delta.rows, columns: inputShape.count)
         delta.elements.withUnsafeBufferPointer { pd in

@@ -37,6 +37,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
     }
 
     /// p = softmax(z) row by row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func probabilities(outputs: Matrix<Scalar>) -> Matrix<Scalar> {
         var p = logProbabilities(outputs: outputs)
         p.elements.withUnsafeMutableBufferPointer { q in
@@ -46,6 +48,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
     }
 
     /// log p = z − logsumexp(z) row by row, with the row maximum subtracted first.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func logProbabilities(outputs: Matrix<Scalar>) -> Matrix<Scalar> {
         var result = outputs
         let columns = outputs.columns
@@ -63,6 +67,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
         return result
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func negativeLogLikelihoods(outputs: Matrix<Scalar>, targets: Matrix<Scalar>) throws -> Vector<Scalar> {
         try checkSameShape(outputs, targets, "targets")
         let logP = logProbabilities(outputs: outputs)
@@ -79,6 +85,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
         return losses
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func outputGradients(outputs: Matrix<Scalar>, targets: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try checkSameShape(outputs, targets, "targets")
         var gradient = probabilities(outputs: outputs)
@@ -92,6 +100,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
     }
 
     /// A one-hot row e_c per example, c ~ softmax(zᵢ), by inverting the cumulative distribution.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sampleTargets(outputs: Matrix<Scalar>, generator: inout SeededGenerator) -> Matrix<Scalar> {
         let p = probabilities(outputs: outputs)
         let columns = outputs.columns
@@ -147,6 +157,8 @@ public struct CategoricalLikelihood<Scalar: BLASScalar>: Likelihood {
     }
 
     /// Row i: wᵢ·(pᵢ ⊙ uᵢ − pᵢ·(pᵢᵀuᵢ)), with wᵢ = 1 when `weights` is nil.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func scaledFisherProducts(_ p: Matrix<Scalar>, _ u: Matrix<Scalar>, weights: [Scalar]?) -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rows: p.rows, columns: p.columns)
         let columns = p.columns

@@ -7,7 +7,8 @@ enum RawKernels {
     ///
     /// Empty products are handled here (BLAS rejects zero leading dimensions): with k = 0 the
     /// result is β·C, and with β = 0 the old C is not read.
-    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func gemm<Scalar: BLASScalar>(
         _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Scalar = 1,
         _ a: UnsafePointer<Scalar>?, lda: Int, _ b: UnsafePointer<Scalar>?, ldb: Int,
@@ -25,7 +26,8 @@ enum RawKernels {
 
     /// `destination[j] += Σᵢ source[i·columns + j]`: the column sums of a row-major rows×columns block
     /// (the bias gradient Σᵢ δᵢ).
-    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func addColumnSums<Scalar: BLASScalar>(
         _ source: UnsafePointer<Scalar>, rows: Int, columns: Int, into destination: UnsafeMutablePointer<Scalar>
     ) {
@@ -37,7 +39,8 @@ enum RawKernels {
 
     /// Every row of the rows×columns block at `destination` set to the `columns` entries at `row`
     /// (broadcasting a bias over a batch before a gemm accumulates onto it).
-    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func broadcast<Scalar: BLASScalar>(
         _ row: UnsafePointer<Scalar>, rows: Int, columns: Int, into destination: UnsafeMutablePointer<Scalar>
     ) {
