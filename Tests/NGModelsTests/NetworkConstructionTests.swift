@@ -112,6 +112,8 @@ import Testing
         #expect(throws: NetworkError.self) { try pass.backward(Matrix(rows: 2, columns: 3)) }
         #expect(throws: NetworkError.self) { try pass.jacobianVectorProduct(Vector(count: 3)) }
         #expect(throws: NetworkError.self) { try pass.lossGradient(likelihood: GaussianLikelihood(), targets: Matrix(rows: 3, columns: 2)) }
+        #expect(throws: NetworkError.self) { try FeatureShape.validated(channels: 1, height: 0, width: 3) }
+        #expect(try FeatureShape.validated(channels: 2, height: 3, width: 4).count == 24)
         #expect(throws: NetworkError.self) { try ActivationFunction(name: "gelu") }
         #expect(try ActivationFunction(name: "ReLU") == .relu && (try ActivationFunction(name: "linear")) == .identity)
     }

@@ -5,9 +5,21 @@ import NGLinearAlgebra
 ///
 /// All derivative methods are defined on the pass, so one forward pass serves any number of
 /// backward passes, Jacobian-vector products and Hessian-vector products at the same point —
-/// which is how curvature matrices are assembled (one product per direction). See
-/// `ForwardPass+Backpropagation.swift`, `+JacobianProducts.swift`, `+HessianVectorProduct.swift`
-/// and `+Loss.swift`.
+/// which is how curvature matrices are assembled (one product per direction):
+///
+/// | method                                                   | computes                                   |
+/// |----------------------------------------------------------|--------------------------------------------|
+/// | ``backward(_:capturing:)``                                | Σᵢ Jᵢᵀuᵢ, K-FAC records, per-example rows   |
+/// | ``vectorJacobianProduct(_:)``, ``perExampleGradients(_:)`` | Jᵀ·U, and its rows Jᵢᵀuᵢ                   |
+/// | ``jacobianVectorProduct(_:)``                             | J·v (forward mode, R-op)                   |
+/// | ``gaussNewtonVectorProduct(_:likelihood:)``               | (1/N)·Σᵢ Jᵢᵀ F_z Jᵢ v                      |
+/// | ``hessianVectorProduct(_:likelihood:targets:)``           | ∇²L·v exactly (Pearlmutter 1994)           |
+/// | ``meanLoss(likelihood:targets:)``, ``lossGradient(likelihood:targets:)`` | L and ∇L                   |
+/// | ``perExampleLossGradients(likelihood:targets:)``          | ∇ℓᵢ as rows (empirical / MC Fisher)        |
+///
+/// Scaling: the Jacobian products are plain sums over the batch (the caller chooses mean or sum
+/// through the output gradients it passes); the loss, its gradient, the Gauss-Newton and Hessian
+/// products are those of the **mean** loss L.
 ///
 /// Notation used throughout: N examples, P parameters, z = f(x; θ) the N×out outputs,
 /// Jᵢ = ∂zᵢ/∂θ the out×P Jacobian of example i, ℓᵢ = ℓ(zᵢ, yᵢ) its negative log-likelihood and

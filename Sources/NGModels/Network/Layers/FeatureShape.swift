@@ -21,6 +21,15 @@ public struct FeatureShape: Hashable, Sendable, CustomStringConvertible {
         self.width = width
     }
 
+    /// An image shape from sizes given by a user (a command line, a configuration file).
+    /// - Throws: ``NetworkError/invalidConfiguration(_:)`` unless every extent is positive.
+    public static func validated(channels: Int, height: Int, width: Int) throws -> FeatureShape {
+        guard channels > 0, height > 0, width > 0 else {
+            throw NetworkError.invalidConfiguration("feature shape \(channels)×\(height)×\(width): every extent must be positive")
+        }
+        return FeatureShape(channels: channels, height: height, width: width)
+    }
+
     /// A flat vector of `count` features, the shape (count, 1, 1).
     public static func flat(_ count: Int) -> FeatureShape { FeatureShape(channels: count, height: 1, width: 1) }
 

@@ -23,6 +23,15 @@ import NGRandom
 /// - ``backwardTangent(_:_:state:inputTangent:parameters:parameterTangent:computingInputGradient:)``
 ///   returns the directional derivatives of both backward outputs along (ẋ, v) and Ṙ = R{Δ}
 ///   (Pearlmutter 1994).
+///
+/// ## Performance
+/// The network reaches its layers through `any Layer<Scalar>`, and callers reach this module's
+/// generic code from other modules, so layer code would run unspecialized (a value-witness call
+/// per element, about ten times slower than specialized code). The per-element kernels (im2col,
+/// pooling, activations, bias broadcasts, softmax) therefore carry
+/// `@_specialize(where Scalar == Float)` and `… == Double`: their generic entry points jump to a
+/// specialized copy at run time. A new layer should keep its own per-element loops in such
+/// functions; its per-batch dispatch through the protocol costs nothing measurable.
 public protocol Layer<Scalar>: Sendable, CustomStringConvertible {
     associatedtype Scalar: BLASScalar
 
