@@ -86,10 +86,4 @@ enum CurvatureFixtures {
 
     /// A tolerance for relative errors of exact computations in a precision.
     static func tolerance<T: BLASScalar>(_: T.Type) -> Double { T.self == Float.self ? 2e-4 : 1e-10 }
-
-    /// All likelihood kinds.
-    static let likelihoodKinds = LikelihoodKind.allCases
-
-    /// Calls `body` with the likelihood of `kind` opened to its concrete type.
-    static func likelihood<T: BLASScalar>(_ kind: LikelihoodKind, _: T.Type) -> any Likelihood<T> { kind.likelihood(T.self) }
 }
