@@ -18,8 +18,10 @@ extension CurvatureEstimator {
     /// - Hessian: column by column, H·e_j by exact Hessian-vector products (P of them), then
     ///   symmetrized (see ``denseHessian()`` for the asymmetry, a check of the products).
     ///
-    /// Memory: the P×P result plus one N×P block (N·out×P for the GGN); meant for models with up
-    /// to a few thousand parameters.
+    /// Memory: the P×P result plus one N×P block (two (N·out)×P matrices for the GGN); meant for
+    /// models with up to a few thousand parameters. Time: out (exact), k (Monte-Carlo) or one
+    /// (empirical) backward passes and syrks; out backward passes and one gemm (GGN); P
+    /// Hessian-vector products (Hessian).
     /// - Parameters:
     ///   - kind: which matrix.
     ///   - samples: k, the labels drawn per example for ``CurvatureKind/monteCarlo``.
@@ -28,12 +30,12 @@ extension CurvatureEstimator {
     public func denseMatrix(_ kind: CurvatureKind, samples: Int = 1, seed: UInt64 = 0) throws -> Matrix<Scalar> {
         switch kind {
         case .exact, .monteCarlo, .empirical:
-            let (batches, weight) = try outputGradientBatches(kind, samples: samples, seed: seed)
             let p = parameterCount
             var result = Matrix<Scalar>(rows: p, columns: p)
-            for batch in batches {
-                Self.accumulateGram(of: try pass.perExampleGradients(batch), alpha: weight, into: &result)
+            let weight = try forEachOutputGradientBatch(kind, samples: samples, seed: seed) { batch in
+                Self.accumulateGram(of: try pass.perExampleGradients(batch), alpha: 1, into: &result)
             }
+            result.scale(by: weight)
             result.symmetrize(from: .upper)
             return result
         case .ggn:
@@ -52,13 +54,11 @@ extension CurvatureEstimator {
     /// - Throws: ``CurvatureError/invalidArgument(_:)`` for the GGN and the Hessian (not sums of
     ///   outer products computed here) and for k < 1 with the Monte-Carlo kind.
     public func gradientSquareRoot(_ kind: CurvatureKind, samples: Int = 1, seed: UInt64 = 0) throws -> Matrix<Scalar> {
-        let (batches, weight) = try outputGradientBatches(kind, samples: samples, seed: seed)
-        let p = parameterCount, n = exampleCount
-        var stacked = Matrix<Scalar>(rows: batches.count * n, columns: p)
-        for (b, batch) in batches.enumerated() {
-            let block = try pass.perExampleGradients(batch)
-            stacked.elements.replaceSubrange((b * n * p)..<((b + 1) * n * p), with: block.elements)
+        var elements = [Scalar]()
+        let weight = try forEachOutputGradientBatch(kind, samples: samples, seed: seed) { batch in
+            elements.append(contentsOf: try pass.perExampleGradients(batch).elements)
         }
+        var stacked = try Matrix(rows: elements.count / Swift.max(parameterCount, 1), columns: parameterCount, elements: elements)
         stacked.scale(by: weight.squareRoot())
         return stacked
     }
@@ -131,26 +131,6 @@ extension CurvatureEstimator {
             }
         }
         return result
-    }
-
-    /// The output-space gradient batches (N×out each) whose back-propagations give a Fisher kind,
-    /// and the weight of each outer product: the square-root factors B_r with 1/N (exact), the
-    /// residuals at k sampled labels with 1/(N·k) (Monte-Carlo), the residuals at the true
-    /// labels with 1/N (empirical).
-    /// - Throws: ``CurvatureError/invalidArgument(_:)`` for the GGN and the Hessian, or k < 1.
-    func outputGradientBatches(_ kind: CurvatureKind, samples: Int, seed: UInt64) throws -> (batches: [Matrix<Scalar>], weight: Scalar) {
-        let n = Scalar(exampleCount)
-        switch kind {
-        case .exact:
-            return (likelihood.fisherSquareRootFactors(outputs: outputs), 1 / n)
-        case .monteCarlo:
-            return (try monteCarloResiduals(samples: samples, seed: seed), 1 / (n * Scalar(samples)))
-        case .empirical:
-            return ([try likelihood.outputGradients(outputs: outputs, targets: targets)], 1 / n)
-        case .ggn, .hessian:
-            throw CurvatureError.invalidArgument(
-                "the \(kind.displayName) is not a mean of gradient outer products; use exact, mc or empirical here")
-        }
     }
 
     /// C ← C + α·RᵀR on the upper triangle (BLAS syrk with β = 1); the caller symmetrizes.

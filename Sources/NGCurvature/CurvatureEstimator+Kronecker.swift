@@ -28,12 +28,11 @@ extension CurvatureEstimator {
         guard kind != .ggn, kind != .hessian else {
             throw CurvatureError.invalidArgument("K-FAC factors: G is an expectation of gradient outer products; use exact, mc or empirical, not \(kind.rawValue)")
         }
-        let (batches, weight) = try outputGradientBatches(kind, samples: samples, seed: seed)
         var inputFactors = [Matrix<Scalar>]()
         var gradientFactors = [Matrix<Scalar>]()
         var layouts = [LayerParameterLayout]()
         var positions = [Int]()
-        for batch in batches {
+        let weight = try forEachOutputGradientBatch(kind, samples: samples, seed: seed) { batch in
             let records = try pass.backward(batch, capturing: .layerRecords).layerRecords
             if layouts.isEmpty {
                 let n = Scalar(exampleCount)
@@ -45,11 +44,12 @@ extension CurvatureEstimator {
                 }
             }
             for (l, record) in records.enumerated() {
-                Self.accumulateGram(of: record.outputGradients, alpha: weight / Scalar(record.rowsPerExample), into: &gradientFactors[l])
+                Self.accumulateGram(of: record.outputGradients, alpha: 1 / Scalar(record.rowsPerExample), into: &gradientFactors[l])
             }
         }
         return layouts.indices.map { l in
             var gradientFactor = gradientFactors[l]
+            gradientFactor.scale(by: weight)
             gradientFactor.symmetrize(from: .upper)
             return KroneckerFactors(
                 layout: layouts[l], inputFactor: inputFactors[l], gradientFactor: gradientFactor,

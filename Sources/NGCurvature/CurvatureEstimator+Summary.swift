@@ -23,7 +23,9 @@ extension CurvatureEstimator {
         if !matrixFree {
             return try CurvatureSummary(matrix: denseMatrix(kind, samples: samples, seed: seed), topCount: topCount)
         }
-        if kind == .monteCarlo { _ = try monteCarloTargets(samples: samples, seed: seed) }  // validates k before Lanczos runs
+        guard kind != .monteCarlo || samples >= 1 else {
+            throw CurvatureError.invalidArgument("Monte-Carlo Fisher: the number of samples per example must be at least 1, got \(samples)")
+        }
         return try CurvatureSummary(dimension: parameterCount, topCount: topCount, traceProbes: traceProbes, seed: seed) { v in
             try matrixVectorProduct(kind, v, samples: samples, seed: seed)
         }

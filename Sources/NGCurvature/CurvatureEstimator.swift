@@ -116,16 +116,15 @@ public struct CurvatureEstimator<Scalar: BLASScalar, L: Likelihood>: Sendable wh
             return try pass.vectorJacobianProduct(cotangents)
         case .hessian:
             return try pass.hessianVectorProduct(v, likelihood: likelihood, targets: targets)
-        case .empirical:
-            return try gradientOuterProductProduct(v, residuals: [likelihood.outputGradients(outputs: outputs, targets: targets)])
-        case .monteCarlo:
-            return try gradientOuterProductProduct(v, residuals: monteCarloResiduals(samples: samples, seed: seed))
+        case .empirical, .monteCarlo:
+            return try gradientOuterProductProduct(kind, v, samples: samples, seed: seed)
         }
     }
 
     /// The labels of the Monte-Carlo Fisher: k draws ỹₛ ~ p(·|z) of the whole batch (each N×out),
     /// in order, from one `SeededGenerator(seed:)`. The same (samples, seed) always gives the
-    /// same labels, and the first k′ < k draws are those of (k′, seed).
+    /// same labels, and the first k′ < k draws are those of (k′, seed). (The curvature methods
+    /// draw the same labels one batch at a time, without keeping all k.)
     /// - Throws: ``CurvatureError/invalidArgument(_:)`` unless k ≥ 1.
     public func monteCarloTargets(samples: Int, seed: UInt64) throws -> [Matrix<Scalar>] {
         guard samples >= 1 else {
@@ -135,21 +134,52 @@ public struct CurvatureEstimator<Scalar: BLASScalar, L: Likelihood>: Sendable wh
         return (0..<samples).map { _ in likelihood.sampleTargets(outputs: outputs, generator: &generator) }
     }
 
-    /// The output-space residuals rₛ = ∇_z ℓ(z, ỹₛ) (N×out each) of the Monte-Carlo labels.
-    func monteCarloResiduals(samples: Int, seed: UInt64) throws -> [Matrix<Scalar>] {
-        try monteCarloTargets(samples: samples, seed: seed).map { try likelihood.outputGradients(outputs: outputs, targets: $0) }
+    /// Calls `body` with each output-space gradient batch (N×out) whose back-propagation gives a
+    /// Fisher kind, one at a time (memory does not grow with k), and returns the weight of each
+    /// outer product: the square-root factors B_r with 1/N (exact), the residuals
+    /// ∇_z ℓ(z, ỹₛ) at the k sampled labels of ``monteCarloTargets(samples:seed:)`` with
+    /// 1/(N·k) (Monte-Carlo), the residuals at the true labels with 1/N (empirical).
+    /// - Throws: ``CurvatureError/invalidArgument(_:)`` for the GGN and the Hessian, or k < 1;
+    ///   whatever `body` throws.
+    @discardableResult
+    func forEachOutputGradientBatch(
+        _ kind: CurvatureKind, samples: Int, seed: UInt64, _ body: (Matrix<Scalar>) throws -> Void
+    ) throws -> Scalar {
+        let n = Scalar(exampleCount)
+        switch kind {
+        case .exact:
+            for factor in likelihood.fisherSquareRootFactors(outputs: outputs) { try body(factor) }
+            return 1 / n
+        case .monteCarlo:
+            guard samples >= 1 else {
+                throw CurvatureError.invalidArgument("Monte-Carlo Fisher: the number of samples per example must be at least 1, got \(samples)")
+            }
+            var generator = SeededGenerator(seed: seed)
+            for _ in 0..<samples {
+                let sampled = likelihood.sampleTargets(outputs: outputs, generator: &generator)
+                try body(likelihood.outputGradients(outputs: outputs, targets: sampled))
+            }
+            return 1 / (n * Scalar(samples))
+        case .empirical:
+            try body(likelihood.outputGradients(outputs: outputs, targets: targets))
+            return 1 / n
+        case .ggn, .hessian:
+            throw CurvatureError.invalidArgument(
+                "the \(kind.displayName) is not a mean of gradient outer products; use exact, mc or empirical here")
+        }
     }
 
-    /// (1/(N·k))·Σₛ Σᵢ Jᵢᵀ·rᵢₛ·(rᵢₛᵀ·Jᵢ·v) for k residual batches rₛ: one Jacobian-vector product,
-    /// the per-example scalars rᵢₛᵀ·(Jᵢ·v), one vector-Jacobian product.
-    func gradientOuterProductProduct(_ v: Vector<Scalar>, residuals: [Matrix<Scalar>]) throws -> Vector<Scalar> {
+    /// (weight)·Σ_batches Σᵢ Jᵢᵀ·rᵢ·(rᵢᵀ·Jᵢ·v) over the output-gradient batches r of a Fisher
+    /// kind: one Jacobian-vector product, the per-example scalars rᵢᵀ·(Jᵢ·v), one
+    /// vector-Jacobian product.
+    func gradientOuterProductProduct(_ kind: CurvatureKind, _ v: Vector<Scalar>, samples: Int, seed: UInt64) throws -> Vector<Scalar> {
         let tangent = try pass.jacobianVectorProduct(v)
         let (rows, columns) = (tangent.rows, tangent.columns)
         var cotangents = Matrix<Scalar>(rows: rows, columns: columns)
-        tangent.elements.withUnsafeBufferPointer { t in
-            cotangents.elements.withUnsafeMutableBufferPointer { u in
-                for residual in residuals {
-                    residual.elements.withUnsafeBufferPointer { r in
+        let weight = try forEachOutputGradientBatch(kind, samples: samples, seed: seed) { residual in
+            tangent.elements.withUnsafeBufferPointer { t in
+                residual.elements.withUnsafeBufferPointer { r in
+                    cotangents.elements.withUnsafeMutableBufferPointer { u in
                         for i in 0..<rows {
                             let row = i * columns
                             var projection: Scalar = 0
@@ -160,7 +190,7 @@ public struct CurvatureEstimator<Scalar: BLASScalar, L: Likelihood>: Sendable wh
                 }
             }
         }
-        cotangents.scale(by: 1 / (Scalar(exampleCount) * Scalar(residuals.count)))
+        cotangents.scale(by: weight)
         return try pass.vectorJacobianProduct(cotangents)
     }
 }

@@ -43,6 +43,9 @@ public struct CurvatureSummary: Codable, Sendable, Equatable {
     public var frobeniusNorm: Double?
     /// "dense" (syevd) or "lanczos".
     public var eigenvalueMethod: String
+    /// Lanczos only: whether every reported eigenvalue met the solver's residual tolerance
+    /// (nil for dense summaries, whose eigenvalues are exact up to rounding).
+    public var eigenvaluesConverged: Bool?
 
     /// The summary of a dense symmetric matrix, from its full spectrum.
     /// - Parameters:
@@ -61,6 +64,7 @@ public struct CurvatureSummary: Codable, Sendable, Equatable {
         topEigenvalues = Array(values.reversed().prefix(Swift.max(0, topCount)))
         smallestEigenvalue = values.first
         eigenvalueMethod = "dense"
+        eigenvaluesConverged = nil
         let largestMagnitude = values.reduce(0.0) { Swift.max($0, Swift.abs($1)) }
         let threshold = Double(Swift.max(n, 1)) * Double(Scalar.ulpOfOne) * largestMagnitude
         numericalRank = values.filter { Swift.abs($0) > threshold }.count
@@ -81,7 +85,9 @@ public struct CurvatureSummary: Codable, Sendable, Equatable {
     /// drawn from `SeededGenerator(seed:)`), unbiased with variance 2·(‖A‖_F² − Σ Aᵢᵢ²)/m
     /// (Hutchinson 1989); the reported standard error is the sample standard deviation / √m.
     /// The top eigenvalues come from ``Lanczos`` (largest), the smallest eigenvalue from a
-    /// second Lanczos run (smallest) when `smallest` is true.
+    /// second Lanczos run (smallest) when `smallest` is true. A single-vector Krylov method may
+    /// list a repeated eigenvalue fewer times than its multiplicity (see ``Lanczos``), and
+    /// ``eigenvaluesConverged`` says whether the Krylov dimension cap was reached first.
     /// - Parameters:
     ///   - dimension: n.
     ///   - topCount: k, the largest eigenvalues wanted (clamped to n).
@@ -130,6 +136,7 @@ public struct CurvatureSummary: Codable, Sendable, Equatable {
         let top = try Lanczos.eigenpairs(count: count, dimension: dimension, which: .largest, options: options, applying: apply)
         topEigenvalues = top.eigenvalues.elements.map(Double.init)
         eigenvalueMethod = "lanczos"
+        eigenvaluesConverged = top.converged
         numericalRank = nil
         frobeniusNorm = nil
         rangeConditionNumber = nil
@@ -139,6 +146,7 @@ public struct CurvatureSummary: Codable, Sendable, Equatable {
             let bottom = try Lanczos.eigenpairs(count: 1, dimension: dimension, which: .smallest, options: options, applying: apply)
             let lowest = Double(bottom.eigenvalues[0])
             smallestEigenvalue = lowest
+            eigenvaluesConverged = top.converged && bottom.converged
             if let largest = topEigenvalues.first {
                 let threshold = Double(dimension) * Double(Scalar.ulpOfOne) * Swift.max(Swift.abs(largest), Swift.abs(lowest))
                     + Double(bottom.residualNorms[0])

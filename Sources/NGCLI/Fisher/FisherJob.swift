@@ -44,7 +44,11 @@ struct FisherJob<Scalar: BLASScalar> {
             report.trace = eigenvalues.reduce(0, +)
             report.topEigenvalues = Array(eigenvalues.prefix(top))
             report.smallestEigenvalue = eigenvalues.last
-            if let smallest = eigenvalues.last, smallest > 0 { report.conditionNumber = eigenvalues[0] / smallest }
+            // As CurvatureSummary does: defined only when numerically positive definite, i.e. every
+            // eigenvalue above P·ε·max|λ|.
+            let scale = eigenvalues.map(abs).max() ?? 0
+            let threshold = Double(eigenvalues.count) * Double(Scalar.ulpOfOne) * scale
+            if let smallest = eigenvalues.last, smallest > threshold { report.conditionNumber = eigenvalues[0] / smallest }
         case .exact, .mc, .empirical, .ggn, .hessian:
             let matrix = try estimator.denseMatrix(try CurvatureKind(name: kind.rawValue), samples: samples, seed: seed)
             try write(NumericArray(matrix), "curvature.npy", into: &report)
