@@ -85,9 +85,7 @@ struct BenchReport: Codable {
     let gemm: [GemmBenchmark.Result]
 
     func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try JSONOutput.string(self)
     }
 
     func table() -> String {

@@ -96,9 +96,7 @@ public struct FisherCommand: ParsableCommand {
         }
         let report = try double ? job(Double.self) : job(Float.self)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try JSONOutput.string(report))
         } else {
             print(report.summary)
         }

@@ -46,9 +46,7 @@ public struct FitCommand: ParsableCommand {
             reports.append(try fit(dataset))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(["fits": reports]), as: UTF8.self))
+            print(try JSONOutput.string(["fits": reports]))
         } else {
             reports.forEach { print($0.summary) }
         }
