@@ -32,7 +32,8 @@ let package = Package(
         ),
         .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom"]),
         .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
-        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature"]),
+        .target(name: "NGOptimizers", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels", "NGCurvature"]),
+        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),
 
         // MARK: Command-line tool
         .target(
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "NGDataTests", dependencies: ["NGData", "NGTestSupport"]),
         .testTarget(name: "NGModelsTests", dependencies: ["NGModels", "NGTestSupport"]),
         .testTarget(name: "NGCurvatureTests", dependencies: ["NGCurvature", "NGTestSupport"]),
+        .testTarget(name: "NGOptimizersTests", dependencies: ["NGOptimizers", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]
 )

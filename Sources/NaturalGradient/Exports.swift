@@ -3,3 +3,4 @@
 @_exported import NGData
 @_exported import NGModels
 @_exported import NGCurvature
+@_exported import NGOptimizers
