@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom"]),
         .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
         .target(name: "NGOptimizers", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels", "NGCurvature"]),
-        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),
+        .target(name: "NGTraining", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),
+        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers", "NGTraining"]),
 
         // MARK: Command-line tool
         .target(
@@ -50,6 +51,7 @@ let package = Package(
         .testTarget(name: "NGModelsTests", dependencies: ["NGModels", "NGTestSupport"]),
         .testTarget(name: "NGCurvatureTests", dependencies: ["NGCurvature", "NGTestSupport"]),
         .testTarget(name: "NGOptimizersTests", dependencies: ["NGOptimizers", "NGTestSupport"]),
+        .testTarget(name: "NGTrainingTests", dependencies: ["NGTraining", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]
 )

@@ -4,3 +4,4 @@
 @_exported import NGModels
 @_exported import NGCurvature
 @_exported import NGOptimizers
+@_exported import NGTraining
