@@ -1,0 +1,165 @@
+import NGCurvature
+import NGLinearAlgebra
+import NGOptimizers
+
+/// The optimizers of `natgrad train --optimizer`, by name, with default hyperparameters per model
+/// family so that a run needs no tuning.
+///
+/// | name           | default learning rate (glm / networks) | default damping (glm / networks) | default batch |
+/// |----------------|----------------------------------------|----------------------------------|---------------|
+/// | `sgd`          | 0.1 / 0.01                              | —                                | first-order   |
+/// | `momentum`     | 0.05 / 0.01, μ = 0.9                    | —                                | first-order   |
+/// | `adam`         | 0.01 / 0.001 (Kingma & Ba)              | —                                | first-order   |
+/// | `rmsprop`      | 0.01 / 0.001                            | —                                | first-order   |
+/// | `adagrad`      | 0.1 / 0.01                              | —                                | first-order   |
+/// | `hessian-free` | — (line search)                         | 1, adapted (Martens 2010)        | second-order  |
+///
+/// Default batch sizes: the full training set for the linear models; for networks 128 for the
+/// first-order methods and 1000 for the curvature-based ones (their statistics need larger
+/// batches, as in Martens & Grosse 2015); never more than N. The learning rates assume
+/// standardized features for the linear models (`--standardize`).
+///
+/// Adding an optimizer is one `case` in ``make(_:context:as:)`` (plus its row above).
+public enum OptimizerRegistry {
+    /// Every name `--optimizer` knows, in the order of the documentation.
+    public static let names = [
+        "sgd", "momentum", "adam", "rmsprop", "adagrad", "ngd", "kfac", "ekfac", "shampoo", "adahessian", "tonga",
+        "hessian-free", "newton", "lbfgs",
+    ]
+
+    /// The names that use curvature and prefer large batches.
+    static let secondOrder: Set<String> = ["ngd", "kfac", "ekfac", "hessian-free", "newton", "lbfgs"]
+
+    /// The most parameters for which an optimizer forming the dense P×P curvature is allowed.
+    public static let denseCurvatureParameterLimit = 4096
+
+    /// Whether `name` can be built now (false for names whose optimizer is not written yet).
+    public static func isAvailable(_ name: String) -> Bool {
+        let context = OptimizerContext(family: .generalizedLinear, parameterCount: 2, exampleCount: 2, batchSize: 2, steps: 1, seed: 0)
+        do {
+            _ = try make(name, context: context, as: Double.self)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The default minibatch size of `name` for a model family and N training examples.
+    public static func defaultBatchSize(_ name: String, family: ModelFamily, exampleCount: Int) -> Int {
+        guard family.isDeep else { return exampleCount }
+        if name == "lbfgs" || name == "newton" { return exampleCount }
+        return min(exampleCount, secondOrder.contains(name) ? 1000 : 128)
+    }
+
+    /// The default hyperparameters of `name` for a model family (see the table above).
+    public static func defaults(_ name: String, family: ModelFamily) -> OptimizerDefaults {
+        let glm = family == .generalizedLinear
+        switch name.lowercased() {
+        case "sgd": return OptimizerDefaults(learningRate: glm ? 0.1 : 0.01)
+        case "momentum": return OptimizerDefaults(learningRate: glm ? 0.05 : 0.01)
+        case "adam": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
+        case "rmsprop": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
+        case "adagrad": return OptimizerDefaults(learningRate: glm ? 0.1 : 0.01)
+        case "ngd": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-4 : 1e-2)
+        case "kfac": return OptimizerDefaults(damping: glm ? 1e-3 : 1e-2)
+        case "ekfac": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-3 : 1e-2)
+        case "tonga": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-2 : 1e-1)
+        case "hessian-free": return OptimizerDefaults(damping: 1)
+        case "newton": return OptimizerDefaults(damping: 1e-3)
+        default: return OptimizerDefaults()
+        }
+    }
+
+    /// The optimizer `name` with the defaults for `context`'s model family, overridden by the
+    /// context's learning rate and damping.
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for an unknown name (listing the
+    ///   choices) or a model too large for a dense method; ``TrainingError/unavailableOptimizer(_:)``
+    ///   for a known name not built yet; ``OptimizerError/invalidArgument(_:)`` for a bad hyperparameter.
+    public static func make<Scalar: BLASScalar>(_ name: String, context: OptimizerContext, as _: Scalar.Type = Scalar.self) throws -> AnyOptimizer<Scalar> {
+        let lowered = name.lowercased()
+        guard names.contains(lowered) else {
+            throw TrainingError.invalidConfiguration("unknown optimizer '\(name)'; choose one of: \(names.joined(separator: ", "))")
+        }
+        let standard = defaults(lowered, family: context.family)
+        let learningRate = Scalar(context.learningRate ?? standard.learningRate ?? 1)
+        let damping = Scalar(context.damping ?? standard.damping ?? 0)
+        switch lowered {
+        case "sgd": return AnyOptimizer(try FirstOrder.sgd(learningRate: learningRate))
+        case "momentum": return AnyOptimizer(try FirstOrder.momentum(learningRate: learningRate))
+        case "adam": return AnyOptimizer(try FirstOrder.adam(learningRate: learningRate))
+        case "rmsprop": return AnyOptimizer(try FirstOrder.rmsprop(learningRate: learningRate))
+        case "adagrad": return AnyOptimizer(try FirstOrder.adagrad(learningRate: learningRate))
+        case "ngd": return try naturalGradient(context: context, learningRate: learningRate, damping: damping)
+        case "kfac": return AnyOptimizer(try KFAC(settings: kfacSettings(context: context, damping: damping)))
+        case "ekfac":
+            let approximation = try EKFACApproximation<Scalar>(source: fisherSource(context))
+            return AnyOptimizer(try NaturalGradientDescent(approximation: approximation, settings: curvatureSettings(context, learningRate, damping)))
+        case "tonga":
+            let approximation = try TONGAApproximation<Scalar>(rank: min(20, max(1, context.batchSize - 1)))
+            return AnyOptimizer(try NaturalGradientDescent(approximation: approximation, settings: curvatureSettings(context, learningRate, damping)))
+        case "hessian-free": return AnyOptimizer(try HessianFree(settings: HessianFreeSettings(initialDamping: damping, seed: context.seed)))
+        case "newton":
+            try requireDenseCurvature(lowered, context: context)
+            return AnyOptimizer(try Newton(settings: NewtonSettings(kind: .hessian, initialDamping: damping, seed: context.seed)))
+        case "lbfgs": return AnyOptimizer(try LBFGS<Scalar>())
+        default: throw TrainingError.unavailableOptimizer(lowered)
+        }
+    }
+
+    /// Natural-gradient descent with the exact Fisher: solved densely (Cholesky) for models up to
+    /// ``denseCurvatureParameterLimit`` parameters, by conjugate gradient on Gauss-Newton products
+    /// (equal to the Fisher for these canonical-link likelihoods) beyond; statistics from the
+    /// current batch only (no running average), λ adapted by Levenberg–Marquardt.
+    static func naturalGradient<Scalar: BLASScalar>(context: OptimizerContext, learningRate: Scalar, damping: Scalar) throws -> AnyOptimizer<Scalar> {
+        var settings = NaturalGradientDescentSettings<Scalar>(
+            learningRate: learningRate, damping: damping, curvatureDecay: 0,
+            dampingAdaptation: LevenbergMarquardtDamping(interval: context.family == .generalizedLinear ? 1 : 5))
+        if context.parameterCount <= denseCurvatureParameterLimit {
+            return AnyOptimizer(try NaturalGradientDescent(approximation: ExactCurvatureApproximation<Scalar>(source: .exact), settings: settings))
+        }
+        settings.klBound = nil
+        let approximation = try MatrixFreeCurvatureApproximation<Scalar>(source: .ggn, maximumIterations: 50)
+        return AnyOptimizer(try NaturalGradientDescent(approximation: approximation, settings: settings))
+    }
+
+    /// K-FAC (Martens & Grosse 2015): with a user learning rate, that rate and momentum 0.9
+    /// (statistics every step, inverses every 10); otherwise α and μ from the quadratic model
+    /// and λ adapted by Levenberg–Marquardt — the paper's configuration.
+    static func kfacSettings<Scalar: BLASScalar>(context: OptimizerContext, damping: Scalar) -> KFACSettings<Scalar> {
+        var settings: KFACSettings<Scalar>
+        if let learningRate = context.learningRate {
+            settings = .fixed(learningRate: Scalar(learningRate), momentum: 0.9, damping: damping)
+        } else {
+            settings = KFACSettings(damping: damping)
+        }
+        settings.seed = context.seed
+        return settings
+    }
+
+    /// The Fisher the Kronecker approximations estimate: exact for the linear models and single
+    /// outputs, one Monte-Carlo label per example otherwise (the exact expectation costs one
+    /// backward pass per output).
+    static func fisherSource(_ context: OptimizerContext) -> CurvatureSource {
+        context.family == .generalizedLinear || context.outputCount == 1 ? .exact : .monteCarlo(samples: 1, seed: context.seed)
+    }
+
+    /// NGD settings for the approximate methods (EKFAC, TONGA): the given α and λ,
+    /// Levenberg–Marquardt damping; for the linear models (full batch) fresh statistics and
+    /// inverses every step; for networks running averages (decay 0.95), inverses every 10 steps
+    /// and the KL bound ½ΔᵀF̃Δ ≤ 10⁻³ (without it the unit natural step diverges early on).
+    static func curvatureSettings<Scalar: BLASScalar>(_ context: OptimizerContext, _ learningRate: Scalar, _ damping: Scalar) -> NaturalGradientDescentSettings<Scalar> {
+        NaturalGradientDescentSettings(
+            learningRate: learningRate, damping: damping, curvatureDecay: context.family == .generalizedLinear ? 0 : 0.95,
+            inverseUpdateInterval: context.family == .generalizedLinear ? 1 : 10, dampingAdaptation: LevenbergMarquardtDamping(),
+            klBound: context.family == .generalizedLinear ? nil : 1e-3)
+    }
+
+    /// Throws unless P is small enough for an optimizer that forms the dense P×P curvature.
+    static func requireDenseCurvature(_ name: String, context: OptimizerContext) throws {
+        guard context.parameterCount <= denseCurvatureParameterLimit else {
+            throw TrainingError.invalidConfiguration(
+                "optimizer \(name) forms the dense \(context.parameterCount)×\(context.parameterCount) curvature matrix; "
+                    + "this model has \(context.parameterCount) parameters (limit \(denseCurvatureParameterLimit)): use kfac, ekfac or hessian-free")
+        }
+    }
+}
