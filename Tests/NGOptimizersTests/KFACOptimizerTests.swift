@@ -31,12 +31,12 @@ struct KFACOptimizerTests {
     // MARK: Progress
 
     /// Per step, K-FAC (quadratic-model α and μ, adaptive λ) beats SGD at the best of five
-    /// learning rates spanning two decades, by a wide margin.
+    /// learning rates spanning two decades: a quarter of its loss after 10 steps (≈ a tenth here).
     @Test("decreases the loss faster per step than SGD at a tuned learning rate")
     func fasterThanSGD() throws {
         let objective = try Self.classification()
         let start = KFACFixtures.parameters(for: objective, seed: 1, scale: 1)
-        let steps = 20
+        let steps = 10
         var bestSGD = Double.infinity
         for rate in [0.1, 0.3, 1.0, 3.0, 10.0] {
             var sgd = try FirstOrder.sgd(learningRate: rate, as: Double.self)
@@ -46,8 +46,7 @@ struct KFACOptimizerTests {
         var kfac = try KFAC<Double>(settings: KFACSettings(damping: 1e-2, fisherEstimate: .exact))
         let kfacLoss = try objective.loss(at: Self.run(&kfac, objective, from: start, steps: steps), batch: .all)
         let initial = try objective.loss(at: start, batch: .all)
-        print("KFACDEBUG", kfacLoss, bestSGD, initial)
-        #expect(kfacLoss < 0.5 * bestSGD, "K-FAC \(kfacLoss) vs best SGD \(bestSGD) after \(steps) steps (from \(initial))")
+        #expect(kfacLoss < 0.25 * bestSGD, "K-FAC \(kfacLoss) vs best SGD \(bestSGD) after \(steps) steps (from \(initial))")
     }
 
     @Test("trains a convolutional network (KFC factors)")

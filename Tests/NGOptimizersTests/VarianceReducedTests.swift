@@ -138,37 +138,49 @@ struct VarianceReducedTests {
         let objective = try HessianFreeFixtures.logisticRegression(seed: 20)
         let optimum = try Self.newtonOptimum(objective)
         #expect(try objective.evaluate(at: optimum, batch: .all).gradient.norm < 1e-12)
-        let learningRate = 0.2
+        let learningRate = 0.3
         var svrg = try VarianceReducedOptimizer(HessianFreeFixtures.gradientDescent(learningRate))
         let svrgErrors = try Self.epochErrors(&svrg, objective: objective, optimum: optimum, epochs: 40)
         var sgd = HessianFreeFixtures.gradientDescent(learningRate)
         let sgdErrors = try Self.epochErrors(&sgd, objective: objective, optimum: optimum, epochs: 40)
 
-        #expect(svrgErrors.last! < 1e-10, "SVRG errors per epoch: \(svrgErrors)")
-        // Linear convergence: the error falls by a steady factor per pass until it reaches rounding.
-        #expect(svrgErrors[19] < 1e-3 * svrgErrors[3])
-        #expect(svrgErrors[29] < 1e-3 * svrgErrors[19] || svrgErrors[29] < 1e-12)
-        // Plain SGD hovers at its noise floor: no better at the end than midway, far from θ*.
+        #expect(svrgErrors.last! < 1e-12, "SVRG errors per epoch: \(svrgErrors)")
+        // Linear convergence: every five passes the error falls at least tenfold, until rounding.
+        for epoch in stride(from: 0, to: 35, by: 5) where svrgErrors[epoch] > 1e-11 {
+            #expect(svrgErrors[epoch + 5] < 0.1 * svrgErrors[epoch], "epochs \(epoch)→\(epoch + 5): \(svrgErrors[epoch]) → \(svrgErrors[epoch + 5])")
+        }
+        // Plain SGD with the same step hovers at its noise floor: far from θ*, no better at the end than midway.
         #expect(sgdErrors.suffix(20).min()! > 1e-3, "SGD errors per epoch: \(sgdErrors)")
         #expect(sgdErrors.last! > 0.1 * sgdErrors[19])
     }
 
-    @Test("the wrapper refreshes its snapshot every m steps and passes a preconditioned optimizer the reduced gradient")
+    @Test("wrapped around Hessian-free on minibatches, SVRG converges to the optimum where plain HF stalls; snapshots every m steps")
     func wrapsPreconditionedOptimizer() throws {
+        // Minibatch HF with a fixed λ = 1: each step preconditions with the damped Gauss–Newton
+        // matrix of 8 examples. (With Levenberg–Marquardt adaptation the variance-reduced loss is
+        // modelled so well that λ falls towards 0 and each step fully minimizes one minibatch's
+        // objective, which does not converge; a fixed λ or a damping floor is needed.)
         let objective = try HessianFreeFixtures.logisticRegression(seed: 21)
         let optimum = try Self.newtonOptimum(objective)
-        var optimizer = try VarianceReducedOptimizer(try HessianFree<Double>(settings: HessianFreeSettings(initialDamping: 0.1)), snapshotInterval: 8)
-        #expect(optimizer.name == "svrg-hessian-free")
-        var parameters = Vector<Double>(count: objective.parameterCount)
+        let hessianFree = try HessianFree<Double>(settings: HessianFreeSettings(initialDamping: 1, dampingAdaptation: nil))
+        var reduced = try VarianceReducedOptimizer(hessianFree, snapshotInterval: 8)
+        var plain = hessianFree
+        #expect(reduced.name == "svrg-hessian-free")
+        var reducedParameters = Vector<Double>(count: objective.parameterCount)
+        var plainParameters = reducedParameters
         var generator = SeededGenerator(seed: 5)
         var refreshes = [Int]()
-        for step in 0..<64 {
-            let batch = Array(generator.permutation(objective.exampleCount).prefix(8))
-            let report = try optimizer.step(&parameters, objective: objective, batch: .examples(batch))
+        var plainErrors = [Double]()
+        for step in 0..<128 {
+            let batch = Batch.examples(Array(generator.permutation(objective.exampleCount).prefix(8)))
+            let report = try reduced.step(&reducedParameters, objective: objective, batch: batch)
             if report.diagnostics["snapshot_refreshed"] == 1 { refreshes.append(step) }
+            _ = try plain.step(&plainParameters, objective: objective, batch: batch)
+            plainErrors.append((plainParameters - optimum).norm)
         }
-        #expect(refreshes == [0, 8, 16, 24, 32, 40, 48, 56])
-        #expect((parameters - optimum).norm < 1e-8)
+        #expect(refreshes == Array(stride(from: 0, to: 128, by: 8)))
+        #expect((reducedParameters - optimum).norm < 1e-8)
+        #expect(plainErrors.suffix(64).min()! > 1e-2)
         #expect(throws: OptimizerError.self) { try VarianceReducedOptimizer(HessianFreeFixtures.gradientDescent(0.1), snapshotInterval: 0) }
     }
 }

@@ -37,7 +37,10 @@ public struct LineSearchResult<Scalar: BLASScalar, Payload> {
 /// (``cubicMinimizer(_:value:slope:_:value:slope:)``), kept at least a tenth of the interval's
 /// width from either end (bisection when the cubic has no minimizer), so the interval shrinks
 /// geometrically. Non-finite φ or φ' at a trial counts as a failed sufficient-decrease test, so an
-/// overflowing step is shortened rather than accepted.
+/// overflowing step is shortened rather than accepted. Where Alg. 3.5/3.6 compare φ at two trials
+/// (φ(αⱼ) ≥ φ(α_lo)), values within the rounding of φ (4 ulps of max |φ|) count as equal and the
+/// slope φ' decides, which lets the search meet a tight curvature condition near a minimizer whose
+/// neighbourhood φ's values cannot resolve (Moré & Thuente 1994, §6, function 2).
 ///
 /// The defaults c₁ = 10⁻⁴ and c₂ = 0.9 are those Nocedal & Wright recommend for quasi-Newton
 /// methods (§3.1), where α = 1 is accepted most of the time.
@@ -121,6 +124,14 @@ public struct StrongWolfeLineSearch<Scalar: BLASScalar>: Sendable, Equatable {
             point.value.isFinite && point.slope.isFinite && point.value <= value + sufficientDecrease * point.step * slope
         }
         func isFlat(_ point: Point<Payload>) -> Bool { Swift.abs(point.slope) <= -curvature * slope }
+        // Whether φ at `point` is higher than at `reference` by more than the rounding of φ's
+        // values: near a minimizer, values that tie within rounding cannot tell which point is
+        // lower, and the slope decides instead (otherwise the bracket would shrink towards the
+        // wrong end and the curvature condition could never be met).
+        func isHigher(_ point: Point<Payload>, than reference: Point<Payload>) -> Bool {
+            let rounding = 4 * Scalar.ulpOfOne * Swift.max(Swift.abs(value), Swift.abs(reference.value))
+            return point.value > reference.value + rounding
+        }
         func done(_ point: Point<Payload>, wolfe: Bool) -> LineSearchResult<Scalar, Payload> {
             let accepted = point.trial
             return LineSearchResult(accepted: accepted, satisfiesStrongWolfe: wolfe && accepted != nil, evaluations: evaluations)
@@ -141,7 +152,7 @@ public struct StrongWolfeLineSearch<Scalar: BLASScalar>: Sendable, Equatable {
                     alpha = Swift.min(Swift.max(t, lower), upper)
                 }
                 let current = try trial(alpha)
-                if !decreasesSufficiently(current) || current.value >= low.value {
+                if !decreasesSufficiently(current) || isHigher(current, than: low) {
                     high = current
                 } else {
                     if isFlat(current) { return done(current, wolfe: true) }
@@ -157,7 +168,7 @@ public struct StrongWolfeLineSearch<Scalar: BLASScalar>: Sendable, Equatable {
         var alpha = Swift.min(initialStep, maximumStep)
         while evaluations < maximumEvaluations {
             let current = try trial(alpha)
-            if !decreasesSufficiently(current) || (evaluations > 1 && current.value >= previous.value) {
+            if !decreasesSufficiently(current) || (evaluations > 1 && isHigher(current, than: previous)) {
                 return try zoom(previous, current)
             }
             if isFlat(current) { return done(current, wolfe: true) }

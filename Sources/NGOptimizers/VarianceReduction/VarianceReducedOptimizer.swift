@@ -12,6 +12,11 @@ import NGLinearAlgebra
 /// refresh uses the full gradient. The default interval is two passes over the data,
 /// m = ⌈2N/|B|⌉ steps, Johnson & Zhang's m = 2n for convex problems.
 ///
+/// With a damped second-order optimizer on small minibatches, prefer a fixed damping or a
+/// floor (``MartensLevenbergMarquardt/minimumDamping``): the corrected minibatch loss is so well
+/// modelled that Levenberg–Marquardt adaptation drives λ towards 0, and undamped steps that
+/// fully minimize one minibatch's objective do not converge.
+///
 /// Diagnostics: the wrapped optimizer's, plus `snapshot_refreshed` (1 on a refresh step).
 public struct VarianceReducedOptimizer<Base: Optimizer>: Optimizer {
     public typealias Scalar = Base.Scalar

@@ -48,6 +48,9 @@ extension ModelZoo {
                                fits: "diabetes, or a CSV whose last column holds counts")
             }
         case .autoencoder:
+            guard dataset.featureCount == ModelSpecification.autoencoderSizes[0] else {
+                throw mismatch(model, dataset, needs: "784 features (28×28 images)", fits: "mnist5k")
+            }
             if let bad = dataset.features.elements.firstIndex(where: { $0 < 0 || $0 > 1 }) {
                 throw mismatch(model, dataset, needs: "pixels in [0, 1] (Bernoulli targets), but example \(bad / dataset.featureCount) has \(dataset.features.elements[bad])",
                                fits: "mnist5k")

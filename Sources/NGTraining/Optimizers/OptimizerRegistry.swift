@@ -55,7 +55,7 @@ public enum OptimizerRegistry {
     public static func defaults(_ name: String, family: ModelFamily) -> OptimizerDefaults {
         let glm = family == .generalizedLinear
         switch name.lowercased() {
-        case "sgd": return OptimizerDefaults(learningRate: glm ? 0.1 : 0.01)
+        case "sgd": return OptimizerDefaults(learningRate: family == .autoencoder ? 0.01 : 0.1)
         case "momentum": return OptimizerDefaults(learningRate: glm ? 0.05 : 0.01)
         case "adam": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
         case "rmsprop": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)

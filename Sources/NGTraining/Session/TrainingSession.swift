@@ -59,11 +59,19 @@ public struct TrainingSession {
 
     /// Runs the session.
     /// - Returns: the report (also after an interrupt, with `stopped` = `interrupted`).
+    /// - Throws: as ``execute()``.
+    public func run() throws -> TrainingReport {
+        try execute().report
+    }
+
+    /// Runs the session and returns the trained parameters with the report.
+    /// - Returns: the report (also after an interrupt, with `stopped` = `interrupted`) and the
+    ///   final parameters in the network's flat order, as Double.
     /// - Throws: ``TrainingError/invalidConfiguration(_:)`` for bad options, data that do not fit
     ///   the model, or an unwritable output folder; ``TrainingError/unavailableOptimizer(_:)``;
     ///   ``TrainingError/nonFinite(step:lastGoodStep:detail:result:)`` when a step diverges (the
     ///   last good checkpoint is saved first); ``TrainingError/unreadableRun(_:)`` for a bad resume folder.
-    public func run() throws -> TrainingReport {
+    public func execute() throws -> TrainingOutcome {
         let wallStart = ContinuousClock.now
         try configuration.validate()
         let model = try configuration.modelSpecification()
@@ -125,7 +133,7 @@ struct SessionJob: TrainingTaskVisitor {
     let testExamples: Int
     let wallStart: ContinuousClock.Instant
 
-    func visit<Scalar: BLASScalar, L: Likelihood>(_ task: TrainingTask<Scalar, L>) throws -> TrainingReport where L.Scalar == Scalar {
+    func visit<Scalar: BLASScalar, L: Likelihood>(_ task: TrainingTask<Scalar, L>) throws -> TrainingOutcome where L.Scalar == Scalar {
         let objective = try task.objective(l2: Scalar(configuration.l2!))
         let context = OptimizerContext(
             family: model.family, parameterCount: task.network.parameterCount, exampleCount: objective.exampleCount, outputCount: task.network.outputCount,
@@ -163,16 +171,25 @@ struct SessionJob: TrainingTaskVisitor {
         let result = try trainer.run(&optimizer, parameters: &parameters, resuming: state)
         let last = result.state.history.last
         let train = task.trainLabels == nil ? nil : try task.trainMetrics(parameters: parameters, chunkSize: chunk)
-        return TrainingReport(
+        let report = TrainingReport(
             loss: result.loss, steps: result.state.step, seconds: result.state.seconds,
             wallSeconds: Self.seconds(ContinuousClock.now - wallStart), stepSecondsMedian: result.medianStepSeconds,
             peakMemoryBytes: PeakMemory.bytes(), history: result.state.history, testLoss: last?.testLoss, testAccuracy: last?.testAccuracy,
             trainAccuracy: train?.accuracy, seed: configuration.seed, stopped: result.stopReason, configuration: configuration,
             parameterCount: task.network.parameterCount, trainExamples: objective.exampleCount, testExamples: testExamples,
             diagnostics: result.lastDiagnostics.filter { $0.value.isFinite }, resumedFromStep: state?.step, runDirectory: directory?.url.path)
+        return TrainingOutcome(report: report, parameters: parameters.elements.map { Double($0) })
     }
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
+}
+
+/// What ``TrainingSession/execute()`` returns.
+public struct TrainingOutcome: Sendable {
+    /// The report (`--json`'s object).
+    public var report: TrainingReport
+    /// The trained parameters in the network's flat order (PyTorch's `parameters_to_vector`).
+    public var parameters: [Double]
 }
