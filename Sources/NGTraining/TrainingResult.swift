@@ -99,6 +99,12 @@ public struct TrainingSnapshot<Scalar: BLASScalar>: Sendable {
     public var state: TrainingState
     /// Why the snapshot is taken.
     public var reason: CheckpointReason
+
+    public init(parameters: Vector<Scalar>, state: TrainingState, reason: CheckpointReason) {
+        self.parameters = parameters
+        self.state = state
+        self.reason = reason
+    }
 }
 
 /// What the per-step callback receives (for progress bars).
@@ -111,4 +117,11 @@ public struct TrainingProgress: Sendable {
     public var batchLoss: Double
     /// Training time so far, in seconds.
     public var seconds: Double
+
+    public init(step: Int, totalSteps: Int, batchLoss: Double, seconds: Double) {
+        self.step = step
+        self.totalSteps = totalSteps
+        self.batchLoss = batchLoss
+        self.seconds = seconds
+    }
 }

@@ -166,6 +166,25 @@ enum OptimizerTable {
             parabola: TableBudget(steps: 250, tolerance: 1e-8), networkParabola: TableBudget(steps: 250, tolerance: 1e-8),
             rosenbrock: TableBudget(steps: 2500, tolerance: 1e-3)),
         // MARK: End of the K-FAC rows
+        // MARK: Hessian-free and Krylov subspace descent rows (HessianFree/)
+        // Default settings (λ₀ = 1 adapted by Levenberg–Marquardt, Gauss–Newton products): the first
+        // steps are damped, then λ falls by 2/3 a step and the steps become Newton steps (7 steps on
+        // the parabolas, 16 on Rosenbrock for both).
+        OptimizerTableRow(
+            name: "hessian-free", make: { try HessianFree<Double>() },
+            parabola: TableBudget(steps: 10, tolerance: 1e-8), networkParabola: TableBudget(steps: 10, tolerance: 1e-8),
+            rosenbrock: TableBudget(steps: 25, tolerance: 1e-3)),
+        OptimizerTableRow(
+            name: "krylov-subspace-descent", make: { try KrylovSubspaceDescent<Double>() },
+            parabola: TableBudget(steps: 10, tolerance: 1e-8), networkParabola: TableBudget(steps: 10, tolerance: 1e-8),
+            rosenbrock: TableBudget(steps: 25, tolerance: 1e-3)),
+        // With the exact Hessian, which is indefinite on Rosenbrock where y > x² + 0.005 (CG then
+        // stops on non-positive curvature and the step raises λ): 7 steps on the parabolas, 20 on Rosenbrock.
+        OptimizerTableRow(
+            name: "hessian-free-hessian", make: { try HessianFree<Double>(settings: HessianFreeSettings(curvatureKind: .hessian)) },
+            parabola: TableBudget(steps: 10, tolerance: 1e-8), networkParabola: TableBudget(steps: 10, tolerance: 1e-8),
+            rosenbrock: TableBudget(steps: 30, tolerance: 1e-3)),
+        // MARK: End of the Hessian-free rows
     ]
 
     /// The NGD rows' settings: unit steps, λ = 10⁻³ adapted every step, no curvature averaging.

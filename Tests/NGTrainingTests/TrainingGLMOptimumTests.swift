@@ -90,7 +90,12 @@ import Testing
         let design = try standardizedDesign(dataset)
         let d = design.columns - 1
         // Network order: W (K×d) row-major, then b (K); the closed-form model: rows [w_k, b_k].
-        let trained = Vector((0..<k).flatMap { row in (0...d).map { j in j == d ? outcome.parameters[k * d + row] : outcome.parameters[row * d + j] } })
+        var reordered = [Double]()
+        for row in 0..<k {
+            for j in 0..<d { reordered.append(outcome.parameters[row * d + j]) }
+            reordered.append(outcome.parameters[k * d + row])
+        }
+        let trained = Vector(reordered)
         let model = try SoftmaxRegression<Double>(classCount: k, inputDimension: d + 1, parameterization: .full)
         let mask = (0..<(k * (d + 1))).map { $0 % (d + 1) == d ? 0.0 : 1.0 }
         var gradient = try model.gradient(parameters: trained, inputs: design, targets: dataset.labels!)
@@ -99,8 +104,9 @@ import Testing
         let expected = try directNewton(model, inputs: design, targets: dataset.labels!, l2: 1 / Double(n), mask: mask)
         let weights = { (theta: Vector<Double>) in Vector(theta.elements.enumerated().filter { mask[$0.offset] == 1 }.map(\.element)) }
         #expect(TestMatrices.maxDifference(weights(trained), weights(expected)) < 1e-8)
-        let probabilities = try model.probabilities(parameters: trained, inputs: design)
-        #expect(DenseOracles.maxDifference(probabilities, try model.probabilities(parameters: expected, inputs: design)) < 1e-9)
+        let probabilities: Matrix<Double> = try model.probabilities(parameters: trained, inputs: design)
+        let expectedProbabilities: Matrix<Double> = try model.probabilities(parameters: expected, inputs: design)
+        #expect(DenseOracles.maxDifference(probabilities, expectedProbabilities) < 1e-9)
     }
 
     /// Poisson regression on the diabetes targets (integers, read as counts), standardized: Newton

@@ -26,8 +26,8 @@ import NGLinearAlgebra
 ///    ρ > 3/4). q needs no extra curvature product: CG records φ at every iterate and
 ///    q(Δ) = φ(Δ) − ½λ‖Δ‖².
 ///
-/// Then θ ← θ + αΔ. When the line search rejects every length (α = 0) the parameters stay and
-/// ρ is that of the unit step, so λ grows.
+/// Then θ ← θ + αΔ. When the line search rejects every length (α = 0), or without a line search
+/// when J(θ + Δ) is not finite, the parameters stay and ρ is that of the unit step, so λ grows.
 ///
 /// **Non-positive curvature.** The Hessian may be indefinite (and a Gauss–Newton matrix with
 /// λ = 0 singular). When CG meets a direction p with pᵀ(G + λI)p ≤ 0 it stops; the iterates
@@ -101,6 +101,8 @@ public struct HessianFree<Scalar: BLASScalar>: Optimizer {
             (stepSize, newLoss) = try lineSearch.search(currentLoss: loss, slope: slope, fullStepLoss: chosen.loss) { alpha in
                 try Self.lossValue(objective, parameters, alpha * direction, batch)
             }
+        } else if !chosen.loss.isFinite {
+            (stepSize, newLoss) = (0, loss)  // never step into NaN or ∞
         }
         // ρ of the step taken, or of the unit step when the line search rejected it.
         let rhoLength: Scalar = stepSize > 0 ? stepSize : 1

@@ -94,6 +94,8 @@ public struct KrylovSubspaceDescent<Scalar: BLASScalar>: Optimizer {
             (stepSize, newLoss) = try lineSearch.search(currentLoss: loss, slope: slope, fullStepLoss: fullStepLoss) { alpha in
                 try HessianFree<Scalar>.lossValue(objective, parameters, alpha * direction, batch)
             }
+        } else if !fullStepLoss.isFinite {
+            (stepSize, newLoss) = (0, loss)  // never step into NaN or ∞
         }
         let rhoLength: Scalar = stepSize > 0 ? stepSize : 1
         let rhoLoss = stepSize > 0 ? newLoss : fullStepLoss

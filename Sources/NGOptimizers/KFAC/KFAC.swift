@@ -64,7 +64,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
     where O.Scalar == Scalar {
         let layers = objective.layers
         let point = try objective.evaluate(at: parameters, batch: batch)
-        guard point.loss.isFinite, point.gradient.isFinite else {
+        guard point.loss.isFinite, KFACKernels.isFinite(point.gradient) else {
             throw OptimizerError.nonFinite("K-FAC: the loss or the gradient is not finite at step \(state.step) (loss \(point.loss))")
         }
         if state.layerFactors.isEmpty {
@@ -103,7 +103,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         // 4. F̃⁻¹∇J into the kept buffer; Δ = −F̃⁻¹∇J.
         try precondition(point.gradient)
         let gradientDotPreconditioned = try point.gradient.dot(state.preconditioned)
-        guard gradientDotPreconditioned.isFinite, state.preconditioned.isFinite else {
+        guard gradientDotPreconditioned.isFinite, KFACKernels.isFinite(state.preconditioned) else {
             throw OptimizerError.nonFinite("K-FAC: the preconditioned gradient is not finite at step \(step)")
         }
         // 5. α and μ.
@@ -139,7 +139,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         state.previousUpdate = nil  // leave `update` uniquely referenced: scaled in place, no copy
         update.scale(by: momentum)
         try update.add(state.preconditioned, scaledBy: -learningRate)
-        guard update.isFinite else { throw OptimizerError.nonFinite("K-FAC: the step is not finite at step \(step)") }
+        guard KFACKernels.isFinite(update) else { throw OptimizerError.nonFinite("K-FAC: the step is not finite at step \(step)") }
         diagnostics["damping"] = Double(state.damping)
         diagnostics["learning_rate"] = Double(learningRate)
         diagnostics["momentum"] = Double(momentum)

@@ -117,9 +117,19 @@ extension NetworkPoint: KFACStatisticsSource {
                 throw OptimizerError.invalidArgument("K-FAC: the Monte-Carlo sample count must be at least 1, got \(samples)")
             }
             var generator = SeededGenerator(seed: seed)
-            for _ in 0..<samples {
-                let sampled = likelihood.sampleTargets(outputs: outputs, generator: &generator)
-                try propagate(try likelihood.outputGradients(outputs: outputs, targets: sampled), weight: 1 / (Scalar(n) * Scalar(samples)))
+            let weight = 1 / (Scalar(n) * Scalar(samples))
+            if likelihood.kind == .bernoulli {
+                // The autoencoder's case (N×784 draws per update): σ once, then fused sampling and
+                // residuals with the same draws as `sampleTargets` (see `KFACKernels`).
+                let probabilities = ActivationFunction.sigmoid.apply(outputs)
+                for _ in 0..<samples {
+                    try propagate(KFACKernels.bernoulliResiduals(probabilities: probabilities, generator: &generator), weight: weight)
+                }
+            } else {
+                for _ in 0..<samples {
+                    let sampled = likelihood.sampleTargets(outputs: outputs, generator: &generator)
+                    try propagate(try likelihood.outputGradients(outputs: outputs, targets: sampled), weight: weight)
+                }
             }
         case .empirical:
             let targets = n == total ? estimator.targets : estimator.targets.kfacPrefix(rows: n)
@@ -136,7 +146,7 @@ extension NetworkPoint: KFACStatisticsSource {
     ) -> Matrix<Scalar> {
         if let dense = layer as? Dense<Scalar> {
             let (rows, inputs, outputs) = (delta.rows, dense.inputCount, dense.outputCount)
-            var result = Matrix<Scalar>(rows: rows, columns: inputs)
+            var result: Matrix<Scalar> = KFACKernels.uninitializedMatrix(rows: rows, columns: inputs)
             parameters.withUnsafeBufferPointer { w in
                 delta.elements.withUnsafeBufferPointer { d in
                     result.elements.withUnsafeMutableBufferPointer { r in
@@ -167,8 +177,5 @@ extension LayerState {
 
 extension Matrix {
     /// The first `rows` rows (a contiguous prefix of the row-major elements).
-    func kfacPrefix(rows count: Int) -> Matrix {
-        // The element count matches the shape by construction.
-        try! Matrix(rows: count, columns: columns, elements: Array(elements.prefix(count * columns)))
-    }
+    func kfacPrefix(rows count: Int) -> Matrix { KFACKernels.prefix(self, rows: count) }
 }

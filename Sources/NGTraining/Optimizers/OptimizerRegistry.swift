@@ -60,6 +60,8 @@ public enum OptimizerRegistry {
         case "adam": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
         case "rmsprop": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
         case "adagrad": return OptimizerDefaults(learningRate: glm ? 0.1 : 0.01)
+        case "shampoo": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
+        case "adahessian": return OptimizerDefaults(learningRate: 0.1)
         case "ngd": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-4 : 1e-2)
         case "kfac": return OptimizerDefaults(damping: glm ? 1e-3 : 1e-2)
         case "ekfac": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-3 : 1e-2)
@@ -80,6 +82,12 @@ public enum OptimizerRegistry {
         guard names.contains(lowered) else {
             throw TrainingError.invalidConfiguration("unknown optimizer '\(name)'; choose one of: \(names.joined(separator: ", "))")
         }
+        if let rate = context.learningRate, !(rate > 0 && rate.isFinite) {
+            throw TrainingError.invalidConfiguration("the learning rate must be a positive number, got \(rate)")
+        }
+        if let damping = context.damping, !(damping >= 0 && damping.isFinite) {
+            throw TrainingError.invalidConfiguration("the damping must be a non-negative number, got \(damping)")
+        }
         let standard = defaults(lowered, family: context.family)
         let learningRate = Scalar(context.learningRate ?? standard.learningRate ?? 1)
         let damping = Scalar(context.damping ?? standard.damping ?? 0)
@@ -89,6 +97,12 @@ public enum OptimizerRegistry {
         case "adam": return AnyOptimizer(try FirstOrder.adam(learningRate: learningRate))
         case "rmsprop": return AnyOptimizer(try FirstOrder.rmsprop(learningRate: learningRate))
         case "adagrad": return AnyOptimizer(try FirstOrder.adagrad(learningRate: learningRate))
+        case "shampoo":
+            let settings = ShampooSettings<Scalar>(rootUpdateInterval: context.family == .generalizedLinear ? 1 : 10, grafting: .adam)
+            return AnyOptimizer(try Shampoo.optimizer(learningRate: learningRate, settings: settings))
+        case "adahessian":
+            let transform = try ScaleByAdaHessian(settings: AdaHessianSettings<Scalar>(seed: context.seed)).then(ScaleByLearningRate(learningRate))
+            return AnyOptimizer(TransformOptimizer(name: "adahessian", transform))
         case "ngd": return try naturalGradient(context: context, learningRate: learningRate, damping: damping)
         case "kfac": return AnyOptimizer(try KFAC(settings: kfacSettings(context: context, damping: damping)))
         case "ekfac":
