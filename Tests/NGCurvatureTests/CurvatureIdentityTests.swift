@@ -87,6 +87,9 @@ struct CurvatureIdentityTests {
                     let y = (0..<out).map { Double((mask >> $0) & 1) }
                     return (y, (0..<out).reduce(1.0) { $0 * (y[$1] == 1 ? q[$1] : 1 - q[$1]) })
                 }
+            case .poisson:
+                // ∇²_z ℓ = diag(exp z) whatever the count y: any single label is the exact expectation.
+                labels = [((0..<out).map { _ in 0 }, 1)]
             case .gaussian:
                 let delta = (0..<out).map { _ in generator.normal() }
                 labels = [(zip(z.elements, delta).map(+), 0.5), (zip(z.elements, delta).map(-), 0.5)]

@@ -40,6 +40,8 @@ enum CurvatureFixtures {
         case .categorical:
             let labels = (0..<examples).map { _ in generator.integer(below: outputs) }
             return Matrix(rows: examples, columns: outputs) { i, j in labels[i] == j ? 1 : 0 }
+        case .poisson:
+            return Matrix(rows: examples, columns: outputs) { _, _ in T(generator.integer(below: 5)) }
         }
     }
 

@@ -35,6 +35,15 @@ import Testing
                 let weight = (0..<n).reduce(1.0) { $0 * (y[$1] == 1 ? p[$1] : 1 - p[$1]) }
                 return (weight, y)
             }
+        case .poisson:
+            // The product of the outputs' Poisson laws, each truncated where its tail is negligible.
+            var rule: [(Double, [Double])] = [(1, [])]
+            for rate in z.map({ Foundation.exp($0) }) {
+                let cutoff = Int(rate + 12 * rate.squareRoot() + 12)
+                let pmf = (0...cutoff).map { k in Foundation.exp(Double(k) * Foundation.log(rate) - rate - Foundation.lgamma(Double(k) + 1)) }
+                rule = rule.flatMap { weight, y in pmf.enumerated().map { (weight * $0.element, y + [Double($0.offset)]) } }
+            }
+            return rule
         case .gaussian:
             let nodes = [(-3.0.squareRoot(), 1.0 / 6), (0.0, 2.0 / 3), (3.0.squareRoot(), 1.0 / 6)]
             var rule: [(Double, [Double])] = [(1, [])]
@@ -68,6 +77,8 @@ import Testing
                 case .categorical:
                     let total = zi.reduce(0) { $0 + Foundation.exp($1) }
                     expected = -zip(zi, yi).reduce(0) { $0 + $1.1 * Foundation.log(Foundation.exp($1.0) / total) }
+                case .poisson:
+                    expected = zip(zi, yi).reduce(0) { $0 + Foundation.exp($1.0) - $1.1 * $1.0 + Foundation.lgamma($1.1 + 1) }
                 }
                 #expect(Swift.abs(Double(losses[i]) - expected) < NetworkFixtures.tolerance(T.self) * Swift.max(1, expected), "\(likelihood) example \(i)")
             }
@@ -191,6 +202,9 @@ import Testing
                 let total = zd.reduce(0) { $0 + Foundation.exp($1) }
                 expectedMean = zd.map { Foundation.exp($0) / total }
                 deviation = expectedMean.map { ($0 * (1 - $0)).squareRoot() }
+            case .poisson:
+                expectedMean = zd.map { Foundation.exp($0) }
+                deviation = expectedMean.map { $0.squareRoot() }
             }
             for k in 0..<3 {
                 let mean = (0..<draws).reduce(0.0) { $0 + Double(samples[$1, k]) } / Double(draws)

@@ -22,6 +22,7 @@ enum KFACFixtures {
         case .categorical:
             let labels = (0..<examples).map { _ in generator.integer(below: outputs) }
             y = Matrix(rows: examples, columns: outputs) { i, j in labels[i] == j ? 1 : 0 }
+        case .poisson: y = Matrix(rows: examples, columns: outputs) { _, _ in T(generator.integer(below: 5)) }
         }
         return (x, y)
     }

@@ -132,7 +132,9 @@ import Testing
                 #expect(error.isUsageError && "\(error)".contains(fragment), "\(error)")
             }
         }
-        let file = try TrainingFixtures.temporaryFolder().appendingPathComponent("plain-file")
+        let folder = try TrainingFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("plain-file")
         try Data("x".utf8).write(to: file)
         do {
             _ = try TrainingSession(configuration: base, outputPath: file.path).run()

@@ -87,7 +87,7 @@ struct FisherInputs<Scalar: BLASScalar> {
                 throw FisherInputError(path, "label \(labels[bad]) of example \(bad) is outside 0..<\(outputs) (the last of --sizes)")
             }
             return Matrix(rows: examples, columns: outputs) { i, j in labels[i] == j ? 1 : 0 }
-        case .gaussian, .bernoulli:
+        case .gaussian, .bernoulli, .poisson:
             let shapeOK = (array.rank == 2 && array.shape == [examples, outputs]) || (array.rank == 1 && outputs == 1 && array.shape[0] == examples)
             guard shapeOK else {
                 throw FisherInputError(path, "targets have shape \(array.shape), expected (\(examples), \(outputs))" + (outputs == 1 ? " or (\(examples),)" : ""))
@@ -96,6 +96,9 @@ struct FisherInputs<Scalar: BLASScalar> {
             if y.elements.contains(where: { !$0.isFinite }) { throw FisherInputError(path, "targets contain NaN or infinite values") }
             if likelihood == .bernoulli, y.elements.contains(where: { $0 < 0 || $0 > 1 }) {
                 throw FisherInputError(path, "Bernoulli targets must lie in [0, 1]")
+            }
+            if likelihood == .poisson, y.elements.contains(where: { $0 < 0 || $0.rounded() != $0 }) {
+                throw FisherInputError(path, "Poisson targets must be non-negative integer counts")
             }
             return y
         }

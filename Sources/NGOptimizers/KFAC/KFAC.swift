@@ -113,7 +113,8 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         case let .fixed(rate, mu):
             (learningRate, momentum) = (rate, state.previousUpdate == nil ? 0 : mu)
         case .quadraticModel:
-            let proposal = -state.preconditioned
+            var proposal = state.preconditioned
+            proposal.scale(by: -1)
             let modelSeed = settings.seed &+ 0x4B46_4143 &+ UInt64(step)
             let cProposal = try point.curvatureProduct(settings.modelCurvature, proposal, samples: 1, seed: modelSeed)
             var model = KFACQuadraticModel.Products(

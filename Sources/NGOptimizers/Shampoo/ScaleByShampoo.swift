@@ -44,7 +44,9 @@ public struct ShampooState<Scalar: BLASScalar>: Sendable {
 ///     u_W = L^(−1/4) · G · R^(−1/4)
 ///
 /// the roots recomputed every T steps (``ShampooSettings/rootUpdateInterval``; in between the
-/// last ones are used) by `symmetricInversePthRoot(4, eigenvalueFloor: ε)`. Vectors — biases and
+/// last ones are used) by `symmetricInversePthRoot(4, eigenvalueFloor: ε)`. A convolution's
+/// kernel is preconditioned as its (out, in·kh·kw) matrix, the layer's `LayerParameterLayout`
+/// shape (the order-4 tensor form of the paper would use four factors). Vectors — biases and
 /// the parameters outside every layer, e.g. all of θ for an objective without layers — use the
 /// diagonal version, the order-1 case of Shampoo with its matrix restricted to the diagonal:
 ///

@@ -113,6 +113,16 @@ public enum ModelZoo {
         }
     }
 
+    /// Checks that the splits fit `model` (targets, feature values, and the architecture's input
+    /// size) without building anything large.
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` saying what would fit.
+    public static func check(_ model: ModelSpecification, train: Dataset, test: Dataset?) throws {
+        let kind = try likelihoodKind(model, for: train)
+        try validate(model, dataset: train)
+        if let test, test.count > 0 { try validate(model, dataset: test) }
+        let _: Network<Float> = try network(model, inputCount: train.featureCount, outputCount: outputCount(model, kind: kind, dataset: train))
+    }
+
     /// The number of network outputs: 1 for linear, logistic and Poisson regression, K for a
     /// categorical model, the feature count for the autoencoder.
     static func outputCount(_ model: ModelSpecification, kind: ZooLikelihood, dataset: Dataset) -> Int {

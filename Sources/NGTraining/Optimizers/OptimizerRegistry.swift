@@ -3,44 +3,67 @@ import NGLinearAlgebra
 import NGOptimizers
 
 /// The optimizers of `natgrad train --optimizer`, by name, with default hyperparameters per model
-/// family so that a run needs no tuning.
+/// family so that a run needs no tuning (`--lr` and `--damping` override them).
 ///
-/// | name           | default learning rate (glm / networks) | default damping (glm / networks) | default batch |
-/// |----------------|----------------------------------------|----------------------------------|---------------|
-/// | `sgd`          | 0.1 / 0.01                              | —                                | first-order   |
-/// | `momentum`     | 0.05 / 0.01, μ = 0.9                    | —                                | first-order   |
-/// | `adam`         | 0.01 / 0.001 (Kingma & Ba)              | —                                | first-order   |
-/// | `rmsprop`      | 0.01 / 0.001                            | —                                | first-order   |
-/// | `adagrad`      | 0.1 / 0.01                              | —                                | first-order   |
-/// | `hessian-free` | — (line search)                         | 1, adapted (Martens 2010)        | second-order  |
+/// | name           | learning rate (glm / mlp, cnn / autoencoder)   | damping (glm / networks)        | notes |
+/// |----------------|-------------------------------------------------|---------------------------------|-------|
+/// | `sgd`          | 0.1 / 0.1 / 0.01                                | —                               | |
+/// | `momentum`     | 0.05 / 0.01 / 0.01                              | —                               | heavy ball, μ = 0.9 |
+/// | `adam`         | 0.01 / 0.001 / 0.001                            | —                               | Kingma & Ba's β, ε |
+/// | `rmsprop`      | 0.01 / 0.001 / 0.001                            | —                               | |
+/// | `adagrad`      | 0.1 / 0.01 / 0.01                               | —                               | |
+/// | `shampoo`      | 0.01 / 0.001 / 0.001                            | ε = 10⁻⁴                        | Adam grafting; roots every step (glm) or 10 steps |
+/// | `adahessian`   | 0.1                                             | —                               | Yao et al.'s β, ε, one Hutchinson probe |
+/// | `tonga`        | 1                                               | 10⁻² / 0.1, LM                  | rank 20 |
+/// | `ngd`          | 1                                               | 10⁻⁴ / 10⁻², LM                 | exact Fisher: dense Cholesky up to 4096 parameters, else CG (≤ 50 iterations) on Gauss-Newton products |
+/// | `kfac`         | from the quadratic model (`--lr`: fixed, μ = 0.9) | 10⁻³ / 10⁻², LM               | Martens & Grosse 2015; inverses every 10 steps |
+/// | `ekfac`        | 1                                               | 10⁻³ / 10⁻², LM                 | George et al. 2018 |
+/// | `hessian-free` | — (CG backtracking + line search)               | 1, Martens' LM                  | Martens 2010 |
+/// | `ksd`          | — (subspace minimization)                       | 1                               | Vinyals & Povey 2012 |
+/// | `newton`       | —                                               | 10⁻³, LM                        | dense Hessian, up to 4096 parameters |
+/// | `lbfgs`        | — (strong Wolfe line search)                    | —                               | memory 10 |
+/// | `svrg`         | as `sgd`                                        | —                               | Johnson & Zhang 2013 around SGD |
+///
+/// "LM": Levenberg–Marquardt adaptation of λ from the reduction ratio. On networks the
+/// approximate natural-gradient methods (`ngd`, `ekfac`, `tonga`) bound the step's KL estimate,
+/// ½ΔᵀF̃Δ ≤ 10⁻³, and average their statistics over steps (decay 0.95); on the linear models
+/// (full batch) they use fresh statistics every step. Kronecker methods use the exact Fisher
+/// for the linear models and single-output networks, one sampled label per example otherwise.
 ///
 /// Default batch sizes: the full training set for the linear models; for networks 128 for the
-/// first-order methods and 1000 for the curvature-based ones (their statistics need larger
-/// batches, as in Martens & Grosse 2015); never more than N. The learning rates assume
-/// standardized features for the linear models (`--standardize`).
+/// first-order methods (and shampoo, adahessian, tonga, svrg), 1000 for the curvature-based
+/// ones (their statistics need larger batches, as in Martens & Grosse 2015) and the full set
+/// for `newton` and `lbfgs`; never more than N. The learning rates of the linear models assume
+/// standardized features (`--standardize`).
 ///
-/// Adding an optimizer is one `case` in ``make(_:context:as:)`` (plus its row above).
+/// Adding an optimizer is one `case` in ``make(_:context:as:)`` (plus its defaults in
+/// ``defaults(_:family:)``).
 public enum OptimizerRegistry {
     /// Every name `--optimizer` knows, in the order of the documentation.
     public static let names = [
         "sgd", "momentum", "adam", "rmsprop", "adagrad", "ngd", "kfac", "ekfac", "shampoo", "adahessian", "tonga",
-        "hessian-free", "newton", "lbfgs",
+        "hessian-free", "newton", "lbfgs", "ksd", "svrg",
     ]
 
     /// The names that use curvature and prefer large batches.
-    static let secondOrder: Set<String> = ["ngd", "kfac", "ekfac", "hessian-free", "newton", "lbfgs"]
+    static let secondOrder: Set<String> = ["ngd", "kfac", "ekfac", "hessian-free", "newton", "lbfgs", "ksd"]
 
     /// The most parameters for which an optimizer forming the dense P×P curvature is allowed.
     public static let denseCurvatureParameterLimit = 4096
 
-    /// Whether `name` can be built now (false for names whose optimizer is not written yet).
+    /// Whether `name` is a known optimizer that can be built now (false for unknown names and
+    /// for names whose optimizer is not written yet).
     public static func isAvailable(_ name: String) -> Bool {
         let context = OptimizerContext(family: .generalizedLinear, parameterCount: 2, exampleCount: 2, batchSize: 2, steps: 1, seed: 0)
         do {
             _ = try make(name, context: context, as: Double.self)
             return true
-        } catch {
+        } catch TrainingError.unavailableOptimizer {
             return false
+        } catch TrainingError.invalidConfiguration {
+            return false
+        } catch {
+            return true
         }
     }
 
@@ -68,6 +91,8 @@ public enum OptimizerRegistry {
         case "tonga": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-2 : 1e-1)
         case "hessian-free": return OptimizerDefaults(damping: 1)
         case "newton": return OptimizerDefaults(damping: 1e-3)
+        case "ksd": return OptimizerDefaults(damping: 1)
+        case "svrg": return OptimizerDefaults(learningRate: family == .autoencoder ? 0.01 : 0.1)
         default: return OptimizerDefaults()
         }
     }
@@ -116,6 +141,8 @@ public enum OptimizerRegistry {
             try requireDenseCurvature(lowered, context: context)
             return AnyOptimizer(try Newton(settings: NewtonSettings(kind: .hessian, initialDamping: damping, seed: context.seed)))
         case "lbfgs": return AnyOptimizer(try LBFGS<Scalar>())
+        case "ksd": return AnyOptimizer(try KrylovSubspaceDescent(settings: KrylovSubspaceDescentSettings(initialDamping: damping, seed: context.seed)))
+        case "svrg": return AnyOptimizer(try VarianceReducedOptimizer(try FirstOrder.sgd(learningRate: learningRate)))
         default: throw TrainingError.unavailableOptimizer(lowered)
         }
     }
@@ -123,15 +150,16 @@ public enum OptimizerRegistry {
     /// Natural-gradient descent with the exact Fisher: solved densely (Cholesky) for models up to
     /// ``denseCurvatureParameterLimit`` parameters, by conjugate gradient on Gauss-Newton products
     /// (equal to the Fisher for these canonical-link likelihoods) beyond; statistics from the
-    /// current batch only (no running average), λ adapted by Levenberg–Marquardt.
+    /// current batch only (no running average), λ adapted by Levenberg–Marquardt; for networks
+    /// the KL bound ½ΔᵀFΔ ≤ 10⁻³.
     static func naturalGradient<Scalar: BLASScalar>(context: OptimizerContext, learningRate: Scalar, damping: Scalar) throws -> AnyOptimizer<Scalar> {
-        var settings = NaturalGradientDescentSettings<Scalar>(
+        let glm = context.family == .generalizedLinear
+        let settings = NaturalGradientDescentSettings<Scalar>(
             learningRate: learningRate, damping: damping, curvatureDecay: 0,
-            dampingAdaptation: LevenbergMarquardtDamping(interval: context.family == .generalizedLinear ? 1 : 5))
+            dampingAdaptation: LevenbergMarquardtDamping(interval: glm ? 1 : 5), klBound: glm ? nil : 1e-3)
         if context.parameterCount <= denseCurvatureParameterLimit {
             return AnyOptimizer(try NaturalGradientDescent(approximation: ExactCurvatureApproximation<Scalar>(source: .exact), settings: settings))
         }
-        settings.klBound = nil
         let approximation = try MatrixFreeCurvatureApproximation<Scalar>(source: .ggn, maximumIterations: 50)
         return AnyOptimizer(try NaturalGradientDescent(approximation: approximation, settings: settings))
     }

@@ -96,6 +96,7 @@ public struct TrainingSession {
         } else {
             (train, test) = (dataset, nil)
         }
+        try ModelZoo.check(model, train: train, test: test)
         let standardizer = configuration.standardize ? try Standardizer(fitting: train.features) : nil
 
         var resolved = configuration

@@ -7,10 +7,12 @@ import NGLinearAlgebra
 /// | `gaussian`    | `squared-error`, `mse`   | N×out real values           |
 /// | `bernoulli`   | `sigmoid-cross-entropy`  | N×out values in [0, 1]      |
 /// | `categorical` | `softmax-cross-entropy`  | N×classes one-hot rows      |
+/// | `poisson`     | `poisson-nll`            | N×out counts ≥ 0            |
 public enum LikelihoodKind: String, CaseIterable, Sendable {
     case gaussian
     case bernoulli
     case categorical
+    case poisson
 
     /// The loss name used by `natgrad` (`--loss`).
     public var lossName: String {
@@ -18,6 +20,7 @@ public enum LikelihoodKind: String, CaseIterable, Sendable {
         case .gaussian: return "squared-error"
         case .bernoulli: return "sigmoid-cross-entropy"
         case .categorical: return "softmax-cross-entropy"
+        case .poisson: return "poisson-nll"
         }
     }
 
@@ -25,7 +28,7 @@ public enum LikelihoodKind: String, CaseIterable, Sendable {
     public var names: [String] {
         switch self {
         case .gaussian: return [rawValue, lossName, "mse"]
-        case .bernoulli, .categorical: return [rawValue, lossName]
+        case .bernoulli, .categorical, .poisson: return [rawValue, lossName]
         }
     }
 
@@ -45,6 +48,7 @@ public enum LikelihoodKind: String, CaseIterable, Sendable {
         case .gaussian: return GaussianLikelihood<Scalar>()
         case .bernoulli: return BernoulliLikelihood<Scalar>()
         case .categorical: return CategoricalLikelihood<Scalar>()
+        case .poisson: return PoissonLikelihood<Scalar>()
         }
     }
 }

@@ -15,15 +15,10 @@ import NGRandom
 ///
 /// A log-rate above ≈ 709 (Double) or 88 (Float) overflows the rate; the loss is then infinite,
 /// which a training loop reports as a non-finite step.
-///
-/// ``LikelihoodKind`` has no Poisson case, so ``kind`` reports `.gaussian` (the family that shares
-/// the real-valued, unbounded output space) as a placeholder: nothing in the package dispatches on
-/// `kind`, and ``description`` and every message of this type say "poisson".
 public struct PoissonLikelihood<Scalar: BLASScalar>: Likelihood {
     public init() {}
 
-    /// A placeholder until ``LikelihoodKind`` gains a `poisson` case (see the type's documentation).
-    public var kind: LikelihoodKind { .gaussian }
+    public var kind: LikelihoodKind { .poisson }
 
     public var description: String { "poisson" }
 
