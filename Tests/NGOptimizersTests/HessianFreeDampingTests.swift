@@ -10,7 +10,7 @@ import Testing
 struct HessianFreeDampingTests {
     @Test("the Levenberg–Marquardt rule raises λ for small ρ, lowers it for large ρ, keeps it between")
     func levenbergMarquardtRule() {
-        let rule = MartensLevenbergMarquardt<Double>()
+        let rule = LevenbergMarquardtRule<Double>()
         #expect(rule.adapted(2, rho: 0.1) == 3)
         #expect(rule.adapted(2, rho: -5) == 3)
         #expect(rule.adapted(2, rho: .nan) == 3)
@@ -18,7 +18,7 @@ struct HessianFreeDampingTests {
         #expect(rule.adapted(2, rho: 0.5) == 2)
         #expect(rule.adapted(2, rho: 0.25) == 2)
         #expect(rule.adapted(2, rho: 0.75) == 2)
-        let clamped = MartensLevenbergMarquardt<Double>(minimumDamping: 1, maximumDamping: 4)
+        let clamped = LevenbergMarquardtRule<Double>(minimumDamping: 1, maximumDamping: 4)
         #expect(clamped.adapted(1.2, rho: 0.9) == 1)
         #expect(clamped.adapted(3, rho: 0) == 4)
     }
@@ -144,7 +144,7 @@ struct HessianFreeDampingTests {
         #expect(throws: OptimizerError.self) { try HessianFree<Double>(settings: HessianFreeSettings(backtrackingRatio: 1)) }
         #expect(throws: OptimizerError.self) { try HessianFree<Double>(settings: HessianFreeSettings(maximumIterations: 0)) }
         #expect(throws: OptimizerError.self) {
-            try HessianFree<Double>(settings: HessianFreeSettings(dampingAdaptation: MartensLevenbergMarquardt(increaseFactor: 0.5)))
+            try HessianFree<Double>(settings: HessianFreeSettings(dampingAdaptation: LevenbergMarquardtRule(increaseFactor: 0.5)))
         }
         #expect(throws: OptimizerError.self) {
             try HessianFree<Double>(settings: HessianFreeSettings(lineSearch: HessianFreeLineSearch(shrinkFactor: 1)))

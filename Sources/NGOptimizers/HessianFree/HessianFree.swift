@@ -22,7 +22,7 @@ import NGLinearAlgebra
 ///    worse for the true objective when the model is poor far from θ.
 /// 3. Optionally an Armijo line search scales the chosen Δ (``HessianFreeLineSearch``).
 /// 4. **Levenberg–Marquardt damping** from ρ = (J(θ + αΔ) − J(θ)) / q(αΔ) with the undamped
-///    model q(Δ) = gᵀΔ + ½·ΔᵀGΔ (``MartensLevenbergMarquardt``: λ·3/2 if ρ < 1/4, λ·2/3 if
+///    model q(Δ) = gᵀΔ + ½·ΔᵀGΔ (``LevenbergMarquardtRule``: λ·3/2 if ρ < 1/4, λ·2/3 if
 ///    ρ > 3/4). q needs no extra curvature product: CG records φ at every iterate and
 ///    q(Δ) = φ(Δ) − ½λ‖Δ‖².
 ///

@@ -6,7 +6,7 @@ public struct HessianFreeSettings<Scalar: BLASScalar>: Sendable {
     /// λ at the first step, ≥ 0 (default 1; the Levenberg–Marquardt rule adapts it).
     public var initialDamping: Scalar
     /// How λ adapts to the reduction ratio ρ; `nil` keeps λ fixed.
-    public var dampingAdaptation: MartensLevenbergMarquardt<Scalar>?
+    public var dampingAdaptation: LevenbergMarquardtRule<Scalar>?
     /// The curvature matrix G whose products CG uses: the Gauss–Newton matrix by default (PSD,
     /// Schraudolph 2002, as Martens recommends); `.exact` or `.monteCarlo` Fisher, or the
     /// `.hessian`, which may be indefinite (see ``HessianFree``).
@@ -46,7 +46,7 @@ public struct HessianFreeSettings<Scalar: BLASScalar>: Sendable {
 
     public init(
         initialDamping: Scalar = 1,
-        dampingAdaptation: MartensLevenbergMarquardt<Scalar>? = MartensLevenbergMarquardt(),
+        dampingAdaptation: LevenbergMarquardtRule<Scalar>? = LevenbergMarquardtRule(),
         curvatureKind: CurvatureKind = .ggn,
         curvatureSamples: Int = 1,
         curvatureBatchFraction: Double = 1,

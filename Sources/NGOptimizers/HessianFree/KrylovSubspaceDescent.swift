@@ -16,7 +16,7 @@ import NGLinearAlgebra
 ///    semi-definite G this is (H_s + λI)⁻¹; for an indefinite Hessian the absolute eigenvalues
 ///    keep Δ a descent direction. Directions with |μ| + λ below rounding are left out.
 /// 3. Line-search Δ (Armijo, ``HessianFreeLineSearch``) and adapt λ by Levenberg–Marquardt from
-///    ρ = (J(θ + αΔ) − J(θ)) / q(αΔ), q(Δ) = g_sᵀα + ½·αᵀH_sα (``MartensLevenbergMarquardt``).
+///    ρ = (J(θ + αΔ) − J(θ)) / q(αΔ), q(Δ) = g_sᵀα + ½·αᵀH_sα (``LevenbergMarquardtRule``).
 ///
 /// Vinyals & Povey minimize the true objective over the subspace with a few BFGS iterations on a
 /// separate batch; this implementation minimizes the quadratic model in the subspace instead and

@@ -12,7 +12,7 @@ public struct KrylovSubspaceDescentSettings<Scalar: BLASScalar>: Sendable {
     /// λ at the first step, ≥ 0, damping the subspace model (Hᵥ + λI).
     public var initialDamping: Scalar
     /// How λ adapts to the reduction ratio ρ; `nil` keeps λ fixed.
-    public var dampingAdaptation: MartensLevenbergMarquardt<Scalar>?
+    public var dampingAdaptation: LevenbergMarquardtRule<Scalar>?
     /// The curvature matrix G of the products (Gauss–Newton by default; `.hessian` may be
     /// indefinite, in which case the subspace model uses |eigenvalues|).
     public var curvatureKind: CurvatureKind
@@ -33,7 +33,7 @@ public struct KrylovSubspaceDescentSettings<Scalar: BLASScalar>: Sendable {
         subspaceDimension: Int = 20,
         includesPreviousDirection: Bool = true,
         initialDamping: Scalar = 1,
-        dampingAdaptation: MartensLevenbergMarquardt<Scalar>? = MartensLevenbergMarquardt(),
+        dampingAdaptation: LevenbergMarquardtRule<Scalar>? = LevenbergMarquardtRule(),
         curvatureKind: CurvatureKind = .ggn,
         curvatureSamples: Int = 1,
         curvatureBatchFraction: Double = 1,

@@ -98,13 +98,7 @@ public struct Newton<Scalar: BLASScalar>: Optimizer {
                 continue
             }
             parameters = trial
-            if !withinRounding {
-                if rho < settings.lowerThreshold {
-                    lambda *= settings.increaseFactor
-                } else if rho > settings.upperThreshold {
-                    lambda *= settings.decreaseFactor
-                }
-            }
+            if !withinRounding { lambda = settings.rule.adapted(lambda, rho: rho) }
             damping = lambda
             diagnostics["rejected"] = Double(rejected)
             return StepReport(loss: Double(loss), diagnostics: diagnostics)

@@ -82,3 +82,12 @@ public struct NewtonSettings<Scalar: BLASScalar>: Sendable, Equatable {
         self.maximumParameterCount = maximumParameterCount
     }
 }
+
+extension NewtonSettings {
+    /// The Levenberg–Marquardt rule these settings describe (unclamped).
+    public var rule: LevenbergMarquardtRule<Scalar> {
+        LevenbergMarquardtRule(
+            lowerThreshold: lowerThreshold, upperThreshold: upperThreshold, increaseFactor: increaseFactor,
+            decreaseFactor: decreaseFactor, minimumDamping: 0, maximumDamping: .greatestFiniteMagnitude)
+    }
+}

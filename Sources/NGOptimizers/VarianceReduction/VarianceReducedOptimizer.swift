@@ -13,7 +13,7 @@ import NGLinearAlgebra
 /// m = ⌈2N/|B|⌉ steps, Johnson & Zhang's m = 2n for convex problems.
 ///
 /// With a damped second-order optimizer on small minibatches, prefer a fixed damping or a
-/// floor (``MartensLevenbergMarquardt/minimumDamping``): the corrected minibatch loss is so well
+/// floor (``LevenbergMarquardtRule/minimumDamping``): the corrected minibatch loss is so well
 /// modelled that Levenberg–Marquardt adaptation drives λ towards 0, and undamped steps that
 /// fully minimize one minibatch's objective do not converge.
 ///

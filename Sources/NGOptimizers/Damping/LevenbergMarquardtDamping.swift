@@ -62,16 +62,15 @@ public struct LevenbergMarquardtDamping<Scalar: BLASScalar>: Sendable, Equatable
     /// Whether λ is adapted after step t (counted from 0): every `interval` steps.
     public func adapts(afterStep step: Int) -> Bool { (step + 1) % interval == 0 }
 
-    /// The damping after a step with reduction ratio ρ (see the type's documentation).
-    public func adapted(_ damping: Scalar, rho: Scalar) -> Scalar {
-        var next = damping
-        if rho.isNaN || rho < lowerThreshold {
-            next = damping / multiplier
-        } else if rho > upperThreshold {
-            next = damping * multiplier
-        }
-        return Swift.min(Swift.max(next, minimumDamping), maximumDamping)
+    /// The rule this schedule applies: λ ← λ/ω when ρ is small, λ ← ω·λ when ρ is large.
+    public var rule: LevenbergMarquardtRule<Scalar> {
+        LevenbergMarquardtRule(
+            lowerThreshold: lowerThreshold, upperThreshold: upperThreshold, increaseFactor: 1 / multiplier,
+            decreaseFactor: multiplier, minimumDamping: minimumDamping, maximumDamping: maximumDamping)
     }
+
+    /// The damping after a step with reduction ratio ρ (see the type's documentation).
+    public func adapted(_ damping: Scalar, rho: Scalar) -> Scalar { rule.adapted(damping, rho: rho) }
 
     /// Throws unless the settings are usable.
     /// - Throws: ``OptimizerError/invalidArgument(_:)`` naming the bad setting.

@@ -1,8 +1,10 @@
 import NGLinearAlgebra
 
-/// The Levenberg–Marquardt rule that Hessian-free optimization adapts its damping λ with
-/// (Martens 2010, "Deep learning via Hessian-free optimization", §4.1), shared by
-/// ``HessianFree`` and ``KrylovSubspaceDescent``.
+/// The Levenberg–Marquardt rule every damped second-order optimizer of the package adapts its
+/// damping λ with (Moré 1978; Martens 2010, "Deep learning via Hessian-free optimization", §4.1):
+/// ``HessianFree`` and ``KrylovSubspaceDescent`` directly, ``Newton`` through its settings, NGD
+/// and K-FAC through ``LevenbergMarquardtDamping`` (which adds a schedule and Martens & Grosse's
+/// ω-factors).
 ///
 /// After a step Δ the reduction ratio compares the objective's actual change with the change
 /// the undamped quadratic model predicted:
@@ -13,7 +15,7 @@ import NGLinearAlgebra
 /// too optimistic and the step must be shorter; λ ← λ·`decreaseFactor` (2/3) if
 /// ρ > `upperThreshold` (3/4), the model is trustworthy and the step may grow; otherwise λ is
 /// unchanged. The result is clamped to [`minimumDamping`, `maximumDamping`].
-public struct MartensLevenbergMarquardt<Scalar: BLASScalar>: Sendable, Equatable {
+public struct LevenbergMarquardtRule<Scalar: BLASScalar>: Sendable, Equatable {
     /// Below this ρ the damping grows (Martens: 1/4).
     public var lowerThreshold: Scalar
     /// Above this ρ the damping shrinks (Martens: 3/4).
@@ -56,17 +58,17 @@ public struct MartensLevenbergMarquardt<Scalar: BLASScalar>: Sendable, Equatable
     public func validate() throws {
         guard lowerThreshold.isFinite, upperThreshold.isFinite, lowerThreshold <= upperThreshold else {
             throw OptimizerError.invalidArgument(
-                "MartensLevenbergMarquardt: need finite thresholds with lowerThreshold ≤ upperThreshold, got \(lowerThreshold) and \(upperThreshold)")
+                "LevenbergMarquardtRule: need finite thresholds with lowerThreshold ≤ upperThreshold, got \(lowerThreshold) and \(upperThreshold)")
         }
         guard increaseFactor >= 1, increaseFactor.isFinite else {
-            throw OptimizerError.invalidArgument("MartensLevenbergMarquardt: increaseFactor must be finite and ≥ 1, got \(increaseFactor)")
+            throw OptimizerError.invalidArgument("LevenbergMarquardtRule: increaseFactor must be finite and ≥ 1, got \(increaseFactor)")
         }
         guard decreaseFactor > 0, decreaseFactor <= 1 else {
-            throw OptimizerError.invalidArgument("MartensLevenbergMarquardt: decreaseFactor must lie in (0, 1], got \(decreaseFactor)")
+            throw OptimizerError.invalidArgument("LevenbergMarquardtRule: decreaseFactor must lie in (0, 1], got \(decreaseFactor)")
         }
         guard minimumDamping >= 0, minimumDamping <= maximumDamping, maximumDamping.isFinite else {
             throw OptimizerError.invalidArgument(
-                "MartensLevenbergMarquardt: need 0 ≤ minimumDamping ≤ maximumDamping < ∞, got \(minimumDamping) and \(maximumDamping)")
+                "LevenbergMarquardtRule: need 0 ≤ minimumDamping ≤ maximumDamping < ∞, got \(minimumDamping) and \(maximumDamping)")
         }
     }
 }
