@@ -59,13 +59,27 @@ public struct CurvatureEstimator<Scalar: BLASScalar, L: Likelihood>: Sendable wh
     ///   - likelihood: the output distribution.
     /// - Throws: `NetworkError` for inputs, parameters or targets of the wrong shape or invalid targets.
     public init(network: Network<Scalar>, parameters: Vector<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>, likelihood: L) throws {
+        try self.init(network: network, parameters: parameters, inputs: inputs, targets: targets, likelihood: likelihood, validatingTargets: true)
+    }
+
+    /// Evaluates `network` at `parameters` on a batch, checking the target values only when asked.
+    ///
+    /// A caller that evaluates many batches of targets it has already validated — a training
+    /// objective, whose targets are checked once when it is created — passes false and saves a
+    /// pass over the targets per evaluation; the shapes are checked either way.
+    /// - Throws: `NetworkError` for inputs, parameters or targets of the wrong shape, or invalid
+    ///   targets when `validatingTargets` is true.
+    public init(
+        network: Network<Scalar>, parameters: Vector<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>, likelihood: L,
+        validatingTargets: Bool
+    ) throws {
         let pass = try network.forward(inputs, parameters: parameters)
         guard targets.rows == pass.exampleCount, targets.columns == network.outputCount else {
             throw NetworkError.shapeMismatch(
                 operation: "CurvatureEstimator targets", expected: "\(pass.exampleCount)×\(network.outputCount) (examples × outputs)",
                 actual: targets.shapeDescription)
         }
-        try likelihood.validate(targets: targets, outputCount: network.outputCount)
+        if validatingTargets { try likelihood.validate(targets: targets, outputCount: network.outputCount) }
         self.pass = pass
         self.targets = targets
         self.likelihood = likelihood
@@ -92,6 +106,13 @@ public struct CurvatureEstimator<Scalar: BLASScalar, L: Likelihood>: Sendable wh
     /// - Throws: `NetworkError` (not expected: shapes were checked at creation).
     public func gradient() throws -> Vector<Scalar> {
         try pass.lossGradient(likelihood: likelihood, targets: targets)
+    }
+
+    /// L and ∇_θ L together, as a training step needs them: the loss and the output gradients in
+    /// one loop over the outputs, then one backward pass (`ForwardPass.lossAndGradient`).
+    /// - Throws: `NetworkError` (not expected: shapes were checked at creation).
+    public func lossAndGradient() throws -> (loss: Scalar, gradient: Vector<Scalar>) {
+        try pass.lossAndGradient(likelihood: likelihood, targets: targets)
     }
 
     /// The curvature matrix of `kind` times v, without forming the matrix (see the type's

@@ -88,8 +88,18 @@ struct CurvatureIdentityTests {
                     return (y, (0..<out).reduce(1.0) { $0 * (y[$1] == 1 ? q[$1] : 1 - q[$1]) })
                 }
             case .poisson:
-                // ∇²_z ℓ = diag(exp z) whatever the count y: any single label is the exact expectation.
-                labels = [((0..<out).map { _ in 0 }, 1)]
+                // The Hessian is affine in each count y_k (through the residual exp(z_k) − y_k), so
+                // the product of two-point rules on ⌊λ_k⌋ and ⌊λ_k⌋ + 1 with mean λ_k = exp(z_k) is exact.
+                let rates = z.elements.map { Double.exp($0) }
+                labels = (0..<(1 << out)).map { mask in
+                    var target = [Double](), weight = 1.0
+                    for k in 0..<out {
+                        let low = rates[k].rounded(.down), upper = (mask >> k) & 1 == 1
+                        target.append(upper ? low + 1 : low)
+                        weight *= upper ? rates[k] - low : low + 1 - rates[k]
+                    }
+                    return (target, weight)
+                }
             case .gaussian:
                 let delta = (0..<out).map { _ in generator.normal() }
                 labels = [(zip(z.elements, delta).map(+), 0.5), (zip(z.elements, delta).map(-), 0.5)]

@@ -261,6 +261,30 @@ struct KFACApproximationTests {
         #expect(KFACFixtures.relativeError(try fast.denseMatrix(), try generic.denseMatrix()) < 1e-5)
     }
 
+    /// λ = 0 inverts A and G themselves: fine when they are positive definite (a Gaussian
+    /// output; a softmax's G is singular, its rows summing to zero), an error naming the damping
+    /// when an input is always zero (A exactly singular) — not a silent huge inverse.
+    @Test("zero damping: exact inverses, or an error for singular factors")
+    func zeroDamping() throws {
+        let network = try Network<Double>.multilayerPerceptron(sizes: [3, 4, 2], activation: .tanh)
+        let data: (inputs: Matrix<Double>, targets: Matrix<Double>) = KFACFixtures.data(.gaussian, inputs: 3, outputs: 2, examples: 12, seed: 4)
+        var x = data.inputs
+        let y = data.targets
+        var objective = try NetworkObjective(network: network, likelihood: GaussianLikelihood<Double>(), inputs: x, targets: y)
+        let parameters = KFACFixtures.parameters(for: objective)
+        var kfac = try KFACApproximation<Double>(source: .exact)
+        try kfac.updateStatistics(at: try objective.evaluate(at: parameters, batch: .all), layers: objective.layers, decay: 0)
+        try kfac.updateInverse(damping: 0)
+        let v: Vector<Double> = TestMatrices.gaussianVector(objective.parameterCount, seed: 8)
+        #expect(KFACFixtures.relativeError(KFACFixtures.product(try kfac.denseMatrix(), try kfac.solve(v)), v) < 1e-8)
+        for i in 0..<x.rows { x[i, 1] = 0 }
+        objective = try NetworkObjective(network: network, likelihood: GaussianLikelihood<Double>(), inputs: x, targets: y)
+        var singular = try KFACApproximation<Double>(source: .exact)
+        try singular.updateStatistics(at: try objective.evaluate(at: parameters, batch: .all), layers: objective.layers, decay: 0)
+        #expect(throws: OptimizerError.self) { try singular.updateInverse(damping: 0) }
+        try singular.updateInverse(damping: 1e-6)
+    }
+
     @Test("bad inputs are errors, not crashes")
     func errors() throws {
         #expect(throws: OptimizerError.self) { try KFACApproximation<Double>(source: .ggn) }

@@ -4,9 +4,11 @@ import NaturalGradient
 
 /// `natgrad bench`: speed of the package's kernels next to the libraries they call.
 ///
-/// With `--json` it prints one JSON object; each benchmark adds its own entry (`gemm` now; the
-/// optimizer issues add theirs), together with the BLAS configuration it ran under, so figures
-/// taken with and without `OPENBLAS_CORETYPE` can be told apart.
+/// With `--json` it prints one JSON object; each benchmark adds its own entry — `gemm` (the
+/// package's gemm against direct OpenBLAS calls) and `autoencoder` (a training step of the deep
+/// autoencoder against the best sgemm rate of the same run, see ``AutoencoderBenchmark``;
+/// `--skip-autoencoder` leaves it out) — together with the BLAS configuration it ran under, so
+/// figures taken with and without `OPENBLAS_CORETYPE` can be told apart.
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -23,6 +25,9 @@ public struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Print one JSON object instead of a table.")
     var json = false
+
+    @Flag(name: .long, help: "Leave out the autoencoder training-step benchmark (MNIST-5k, batch 1000, Float32).")
+    var skipAutoencoder = false
 
     public init() {}
 
@@ -45,11 +50,13 @@ public struct BenchCommand: ParsableCommand {
         // A K-FAC-shaped product: a batch of 1000 activations of a 784-wide layer times its weights.
         let shapes = square + [(m: 1000, n: 1000, k: 784)]
         let gemm = GemmBenchmark(shapes: shapes, repetitions: repetitions, seed: seed).run()
+        let bestSgemm = gemm.filter { $0.precision == Float.precisionName }.map(\.packageGflops).max() ?? 0
+        let autoencoder = skipAutoencoder ? nil : try AutoencoderBenchmark(repetitions: repetitions, seed: seed).run(bestSgemmGflops: bestSgemm)
         let report = BenchReport(
             blas: .init(
                 coreName: BLASRuntime.coreName, configuration: BLASRuntime.configuration,
                 threads: BLASRuntime.threadCount, coreTypeEnvironment: BLASRuntime.coreTypeEnvironment),
-            gemm: gemm)
+            gemm: gemm, autoencoder: autoencoder)
         if json {
             print(try report.jsonString())
         } else {
@@ -83,6 +90,8 @@ struct BenchReport: Codable {
 
     let blas: BLAS
     let gemm: [GemmBenchmark.Result]
+    /// The autoencoder step (absent with `--skip-autoencoder`).
+    var autoencoder: AutoencoderBenchmark.Result? = nil
 
     func jsonString() throws -> String {
         try JSONOutput.string(self)
@@ -98,6 +107,17 @@ struct BenchReport: Codable {
                 r.precision.padding(toLength: 9, withPad: " ", startingAt: 0)
                     + [r.m, r.n, r.k].map { String($0).leftPadded(7) }.joined()
                     + String(format: "%18.1f%17.1f%8.3f", r.packageGflops, r.directGflops, r.packageGflops / r.directGflops))
+        }
+        if let a = autoencoder {
+            lines.append(String(
+                format: "autoencoder (batch %d, %d parameters, %.2f GFLOP per forward+backward)", a.batch, a.parameters, a.flopsPerStep / 1e9))
+            lines.append(String(
+                format: "  forward+backward %.1f ms = %.1f GFLOP/s = %.3f of the best sgemm (%.1f GFLOP/s); its gemms alone %.1f ms = %.1f GFLOP/s",
+                a.forwardBackwardSecondsMedian * 1e3, a.forwardBackwardGflops, a.fractionOfBestSgemm, a.bestSgemmGflops,
+                a.gemmOnlySecondsMedian * 1e3, a.gemmOnlyGflops))
+            lines.append(String(
+                format: "  parts: forward %.1f ms, loss %.1f ms, backward %.1f ms; SGD step %.1f ms",
+                a.forwardSecondsMedian * 1e3, a.lossSecondsMedian * 1e3, a.backwardSecondsMedian * 1e3, a.sgdStepSecondsMedian * 1e3))
         }
         return lines.joined(separator: "\n")
     }

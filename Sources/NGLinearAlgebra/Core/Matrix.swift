@@ -13,7 +13,13 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
     public var elements: [Scalar]
 
     /// A matrix with every entry equal to `value`.
+    ///
+    /// Prespecialized for Float and Double: called from generic code that the compiler did not
+    /// specialize (another module's generic function), the fill would otherwise copy element by
+    /// element through the type's value witnesses.
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "Matrix: negative shape \(rows)×\(columns)")
         self.rows = rows
@@ -47,6 +53,25 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
                 operation: "Matrix(rows)", expected: "\(columns) entries in row \(i)", actual: "\(row.count)")
         }
         try self.init(rows: rowArrays.count, columns: columns, elements: rowArrays.flatMap { $0 })
+    }
+
+    /// A matrix whose entries `initializer` writes, without filling the storage with zeros first
+    /// (for kernels that overwrite every entry: a gemm with β = 0, an elementwise map).
+    ///
+    /// `initializer` receives the rows·columns entries in row-major order and must initialize
+    /// every one of them.
+    @inlinable
+    public init(
+        rows: Int, columns: Int, initializingElementsWith initializer: (inout UnsafeMutableBufferPointer<Scalar>) throws -> Void
+    ) rethrows {
+        precondition(rows >= 0 && columns >= 0, "Matrix: negative shape \(rows)×\(columns)")
+        let count = rows * columns
+        self.rows = rows
+        self.columns = columns
+        self.elements = try Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            try initializer(&buffer)
+            initialized = count
+        }
     }
 
     /// A matrix whose entry (i, j) is `entry(i, j)`.
@@ -108,17 +133,20 @@ public struct Matrix<Scalar: BLASScalar>: Equatable, Sendable {
 
     /// The rows at `indices`, in that order (a minibatch gather).
     @inlinable
+    @_specialize(where Scalar == Float, C == [Int])
+    @_specialize(where Scalar == Double, C == [Int])
     public func rows<C: Collection>(at indices: C) -> Matrix where C.Element == Int {
-        var out = Matrix(rows: indices.count, columns: columns)
-        elements.withUnsafeBufferPointer { src in
-            out.elements.withUnsafeMutableBufferPointer { dst in
+        let (sourceRows, columns) = (rows, self.columns)
+        return elements.withUnsafeBufferPointer { src in
+            Matrix(rows: indices.count, columns: columns) { dst in
+                // One block copy per row (a memcpy, also from unspecialized generic code).
                 for (r, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < rows, "Matrix.rows(at:): \(i) out of range for \(rows) rows")
-                    for j in 0..<columns { dst[r * columns + j] = src[i * columns + j] }
+                    precondition(i >= 0 && i < sourceRows, "Matrix.rows(at:): \(i) out of range for \(sourceRows) rows")
+                    guard columns > 0 else { continue }
+                    (dst.baseAddress! + r * columns).initialize(from: src.baseAddress! + i * columns, count: columns)
                 }
             }
         }
-        return out
     }
 
     /// The main diagonal.

@@ -6,8 +6,12 @@ public struct Vector<Scalar: BLASScalar>: Equatable, Sendable {
     /// A vector over the given entries.
     @inlinable public init(_ elements: [Scalar]) { self.elements = elements }
 
-    /// A vector of `count` copies of `value`.
-    @inlinable public init(count: Int, repeating value: Scalar = 0) {
+    /// A vector of `count` copies of `value` (prespecialized for Float and Double, as
+    /// `Matrix(rows:columns:repeating:)` is).
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public init(count: Int, repeating value: Scalar = 0) {
         precondition(count >= 0, "Vector: negative count \(count)")
         elements = Array(repeating: value, count: count)
     }

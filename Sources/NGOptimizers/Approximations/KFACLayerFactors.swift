@@ -179,20 +179,25 @@ public struct KFACLayerFactors<Scalar: BLASScalar>: Sendable {
         guard hasStatistics else {
             throw OptimizerError.invalidArgument("K-FAC: layer \(layout.layerIndex) has no statistics yet; update the statistics first")
         }
-        let a = inputFactor, g = gradientFactor
         switch method {
         case .factoredTikhonov:
-            let (dampedInput, dampedGradient, pi) = KFACFactoredDamping.dampedFactors(inputFactor: a, gradientFactor: g, damping: damping)
+            // Only the upper triangles are read: no symmetrized copies. A damped factor that
+            // rounding leaves just short of positive definite (a tiny λ in Float) is retried once
+            // with a shift of 100 ulps of its mean diagonal more.
+            let pi = KFACFactoredDamping.pi(inputFactor: inputStatistic, gradientFactor: gradientStatistic)
+            let root = damping.squareRoot(), jitter = 100 * Scalar.ulpOfOne
             do {
                 inverse = .factored(
-                    input: try Cholesky(dampedInput).inverse, gradient: try Cholesky(dampedGradient).inverse, pi: pi)
-            } catch LinearAlgebraError.notPositiveDefinite {
+                    input: try KFACKernels.shiftedInverse(upper: inputStatistic, shift: pi * root, jitter: jitter),
+                    gradient: try KFACKernels.shiftedInverse(upper: gradientStatistic, shift: root / pi, jitter: jitter), pi: pi)
+            } catch OptimizerError.invalidArgument {
                 throw OptimizerError.invalidArgument(
                     "K-FAC: a damped Kronecker factor of layer \(layout.layerIndex) is not positive definite at damping \(damping); raise the damping")
             }
         case .exactDamping:
             inverse = .eigenbasis(
-                KroneckerEigenbasis(left: try SymmetricEigendecomposition(g), right: try SymmetricEigendecomposition(a)), damping: damping)
+                KroneckerEigenbasis(left: try SymmetricEigendecomposition(gradientFactor), right: try SymmetricEigendecomposition(inputFactor)),
+                damping: damping)
         }
     }
 

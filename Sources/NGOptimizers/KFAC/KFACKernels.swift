@@ -54,4 +54,58 @@ enum KFACKernels {
         // The element count matches the shape by construction.
         return try! Matrix(rows: rows, columns: matrix.columns, elements: elements)
     }
+
+    /// (S + shift·I)⁻¹ for a symmetric matrix S of which only the **upper** triangle is read,
+    /// exactly symmetric: the Cholesky factor U (S + shift·I = UᵀU, LAPACK potrf on the upper
+    /// triangle), X = U⁻¹ by one triangular solve against I (trsm), and (S + shift·I)⁻¹ = X·Xᵀ
+    /// by one syrk — every element loop specialized, so the O(n³) BLAS work dominates. When the
+    /// factorization fails for a positive shift (rounding, in Float) it is retried once with the
+    /// shift raised by `jitter`·(mean diagonal); a zero shift is never jittered, so a singular
+    /// S is reported rather than inverted into garbage.
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` for NaN or infinite entries, and when the
+    ///   shifted matrix is not positive definite even after the retry.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func shiftedInverse<Scalar: BLASScalar>(upper s: Matrix<Scalar>, shift: Scalar, jitter: Scalar) throws -> Matrix<Scalar> {
+        let n = s.rows
+        precondition(s.isSquare, "K-FAC: a Kronecker factor must be square, got \(s.shapeDescription)")
+        if n == 0 { return s }
+        var meanDiagonal: Scalar = 0
+        for i in 0..<n { meanDiagonal += s.elements[i * n + i] }
+        meanDiagonal /= Scalar(n)
+        func factor(_ total: Scalar) -> (Matrix<Scalar>, Int32) {
+            var a = s
+            a.elements.withUnsafeMutableBufferPointer { p in
+                for i in 0..<n { p[i * n + i] += total }
+            }
+            // Row-major upper = column-major lower: potrf("L") leaves U (row-major upper) with A = UᵀU.
+            let info = a.elements.withUnsafeMutableBufferPointer { p in Scalar.potrf(CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress!, Int32(n)) }
+            return (a, info)
+        }
+        let norm = s.elements.withUnsafeBufferPointer { Scalar.nrm2(Int32($0.count), $0.baseAddress!, 1) }
+        guard norm.isFinite, shift.isFinite else {
+            throw OptimizerError.invalidArgument("K-FAC: a Kronecker factor has NaN or infinite entries")
+        }
+        var (u, info) = factor(shift)
+        if info > 0, jitter > 0, shift > 0 {
+            (u, info) = factor(shift + jitter * Swift.max(Swift.abs(meanDiagonal), 1))
+        }
+        guard info == 0 else {
+            throw OptimizerError.invalidArgument("K-FAC: a damped Kronecker factor (order \(n), shift \(shift)) is not positive definite; raise the damping")
+        }
+        var x = [Scalar](repeating: 0, count: n * n)
+        var inverse = [Scalar](unsafeUninitializedCapacity: n * n) { _, initialized in initialized = n * n }
+        x.withUnsafeMutableBufferPointer { px in
+            for i in 0..<n { px[i * n + i] = 1 }
+            u.elements.withUnsafeBufferPointer { pu in
+                Scalar.trsm(.upper, .none, Int32(n), Int32(n), 1, pu.baseAddress!, Int32(n), px.baseAddress!, Int32(n))
+            }
+            inverse.withUnsafeMutableBufferPointer { pc in
+                Scalar.syrk(.upper, .none, Int32(n), Int32(n), 1, px.baseAddress!, Int32(n), 0, pc.baseAddress!, Int32(n))
+                for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) { pc[j * n + i] = pc[i * n + j] } }
+            }
+        }
+        // The element count matches the shape by construction.
+        return try! Matrix(rows: n, columns: n, elements: inverse)
+    }
 }

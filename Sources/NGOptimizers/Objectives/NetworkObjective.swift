@@ -34,9 +34,23 @@ public struct NetworkObjective<Scalar: BLASScalar, L: Likelihood>: Objective whe
         self.inputs = inputs
         self.targets = targets
         self.l2 = l2
+        penaltyMask = Self.weightMask(network)
+    }
+
+    /// M: 1 on every weight, 0 on every bias — filled by block copies, since this generic code
+    /// runs unspecialized and an element-by-element loop would cost a metadata lookup per entry.
+    static func weightMask(_ network: Network<Scalar>) -> Vector<Scalar> {
         var mask = Vector<Scalar>(count: network.parameterCount)
-        for layout in network.parameterLayouts { for j in layout.weightRange { mask[j] = 1 } }
-        penaltyMask = mask
+        let ranges = network.parameterLayouts.map(\.weightRange)
+        let ones = Vector<Scalar>(count: ranges.map(\.count).max() ?? 0, repeating: 1)
+        ones.elements.withUnsafeBufferPointer { source in
+            mask.elements.withUnsafeMutableBufferPointer { target in
+                for range in ranges where !range.isEmpty {
+                    (target.baseAddress! + range.lowerBound).update(from: source.baseAddress!, count: range.count)
+                }
+            }
+        }
+        return mask
     }
 
     public var parameterCount: Int { network.parameterCount }
@@ -51,21 +65,41 @@ public struct NetworkObjective<Scalar: BLASScalar, L: Likelihood>: Objective whe
         }
     }
 
-    /// (λ₂/2)·‖M⊙θ‖².
+    /// (λ₂/2)·‖M⊙θ‖², one BLAS dot per weight block (M is 1 exactly on the weights).
     func penalty(_ parameters: Vector<Scalar>) -> Scalar {
         guard l2 > 0 else { return 0 }
         var sum: Scalar = 0
-        for (m, t) in zip(penaltyMask.elements, parameters.elements) { sum += m * t * t }
+        parameters.elements.withUnsafeBufferPointer { p in
+            for range in network.parameterLayouts.map(\.weightRange) where !range.isEmpty {
+                let start = p.baseAddress! + range.lowerBound
+                sum += Scalar.dot(Int32(range.count), start, 1, start, 1)
+            }
+        }
         return l2 / 2 * sum
     }
 
+    /// gradient ← gradient + λ₂·M⊙θ, one BLAS axpy per weight block.
+    func addPenaltyGradient(_ parameters: Vector<Scalar>, to gradient: inout Vector<Scalar>) {
+        guard l2 > 0 else { return }
+        parameters.elements.withUnsafeBufferPointer { p in
+            gradient.elements.withUnsafeMutableBufferPointer { g in
+                for range in network.parameterLayouts.map(\.weightRange) where !range.isEmpty {
+                    Scalar.axpy(Int32(range.count), l2, p.baseAddress! + range.lowerBound, 1, g.baseAddress! + range.lowerBound, 1)
+                }
+            }
+        }
+    }
+
+    /// One forward pass, the loss and output gradients in one loop, one backward pass; the
+    /// targets are not re-validated (they were when the objective was created, and a batch is a
+    /// subset of them).
     public func evaluate(at parameters: Vector<Scalar>, batch: Batch) throws -> NetworkPoint<Scalar, L> {
         let (x, y) = data(batch)
-        let estimator = try CurvatureEstimator(network: network, parameters: parameters, inputs: x, targets: y, likelihood: likelihood)
-        var gradient = try estimator.gradient()
-        if l2 > 0 { try gradient.add(try penaltyMask.zipMap(parameters, *), scaledBy: l2) }
-        return NetworkPoint(
-            estimator: estimator, loss: try estimator.loss() + penalty(parameters), gradient: gradient, l2: l2, penaltyMask: penaltyMask)
+        let estimator = try CurvatureEstimator(
+            network: network, parameters: parameters, inputs: x, targets: y, likelihood: likelihood, validatingTargets: false)
+        var (loss, gradient) = try estimator.lossAndGradient()
+        addPenaltyGradient(parameters, to: &gradient)
+        return NetworkPoint(estimator: estimator, loss: loss + penalty(parameters), gradient: gradient, l2: l2, penaltyMask: penaltyMask)
     }
 
     public func loss(at parameters: Vector<Scalar>, batch: Batch) throws -> Scalar {

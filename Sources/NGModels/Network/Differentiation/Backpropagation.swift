@@ -46,7 +46,11 @@ extension ForwardPass {
     public func backward(_ outputGradients: Matrix<Scalar>, capturing capture: BackwardCapture = []) throws -> Backpropagation<Scalar> {
         try validateOutputBatch(outputGradients, operation: "ForwardPass.backward")
         let network = self.network
-        var gradient = Vector<Scalar>(count: network.parameterCount)
+        // Every entry is written: the layers' parameter ranges partition 0..<P, and each layer
+        // writes its whole range below.
+        var gradient = Vector<Scalar>([Scalar](unsafeUninitializedCapacity: network.parameterCount) { _, count in
+            count = network.parameterCount
+        })
         var records = [LayerRecord<Scalar>]()
         var perExample = capture.contains(.perExampleGradients)
             ? Matrix<Scalar>(rows: exampleCount, columns: network.parameterCount) : nil
@@ -66,9 +70,13 @@ extension ForwardPass {
                 }
             }
             let needsInputGradient = l > 0 || capture.contains(.inputGradient)
-            let result = layer.backward(delta, state: state, parameters: layerParameters(l), computingInputGradient: needsInputGradient)
-            if !range.isEmpty { gradient.elements.replaceSubrange(range, with: result.parameters) }
-            if needsInputGradient { delta = result.input! }
+            let parameters = layerParameters(l)
+            let input = gradient.elements.withUnsafeMutableBufferPointer { all in
+                layer.backward(
+                    delta, state: state, parameters: parameters, computingInputGradient: needsInputGradient,
+                    parameterGradient: UnsafeMutableBufferPointer(rebasing: all[range]))
+            }
+            if needsInputGradient { delta = input! }
         }
         return Backpropagation(
             parameterGradient: gradient, layerRecords: records.reversed(), perExampleGradients: perExample,

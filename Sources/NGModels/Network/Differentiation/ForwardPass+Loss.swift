@@ -15,6 +15,16 @@ extension ForwardPass {
         return try vectorJacobianProduct(delta)
     }
 
+    /// The mean loss L and its gradient ∇_θ L together: the likelihood's fused loss-and-output-
+    /// gradient loop (``Likelihood/lossAndOutputGradients(outputs:targets:gradientScale:)``, with
+    /// α = 1/N) and one backward pass — a training step's work after the forward pass.
+    /// - Throws: ``NetworkError/shapeMismatch(operation:expected:actual:)`` unless the targets are N×out.
+    public func lossAndGradient<L: Likelihood>(likelihood: L, targets: Matrix<Scalar>) throws -> (loss: Scalar, gradient: Vector<Scalar>)
+    where L.Scalar == Scalar {
+        let (loss, delta) = try likelihood.lossAndOutputGradients(outputs: outputs, targets: targets, gradientScale: 1 / Scalar(exampleCount))
+        return (loss, try vectorJacobianProduct(delta))
+    }
+
     /// The per-example loss gradients ∇_θ ℓ(zᵢ, yᵢ) as the rows of an N×P matrix (unscaled: their
     /// mean is ``lossGradient(likelihood:targets:)``). With the true labels, (1/N)·GᵀG is the
     /// empirical Fisher; with labels sampled from the model, the Monte-Carlo Fisher.
@@ -25,12 +35,12 @@ extension ForwardPass {
 }
 
 extension Network {
-    /// The mean loss and its gradient at θ on a batch (one forward and one backward pass).
+    /// The mean loss and its gradient at θ on a batch (one forward and one backward pass, the
+    /// loss and the output gradients in one loop).
     /// - Throws: ``NetworkError`` for inputs, parameters or targets of the wrong shape.
     public func lossAndGradient<L: Likelihood>(
         inputs: Matrix<Scalar>, targets: Matrix<Scalar>, parameters: Vector<Scalar>, likelihood: L
     ) throws -> (loss: Scalar, gradient: Vector<Scalar>) where L.Scalar == Scalar {
-        let pass = try forward(inputs, parameters: parameters)
-        return (try pass.meanLoss(likelihood: likelihood, targets: targets), try pass.lossGradient(likelihood: likelihood, targets: targets))
+        try forward(inputs, parameters: parameters).lossAndGradient(likelihood: likelihood, targets: targets)
     }
 }

@@ -36,14 +36,17 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
     }
 
     /// y = φ(x) entrywise.
+    ///
+    /// In Float, tanh, sigmoid and softplus use ``FastMath`` (≤ 3 ulp, vectorized); in Double
+    /// the libm functions.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func apply<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
         switch self {
-        case .tanh: return x.map { Scalar.tanh($0) }
-        case .sigmoid: return x.map { Self.logistic($0) }
-        case .relu: return x.map { $0 > 0 ? $0 : 0 }
-        case .softplus: return x.map { Swift.max($0, 0) + Scalar.log(onePlus: Scalar.exp(-Swift.abs($0))) }
+        case .tanh: return Self.map(x, x, x, x, TanhKernel())
+        case .sigmoid: return Self.map(x, x, x, x, SigmoidKernel())
+        case .relu: return Self.map(x, x, x, x, ReluKernel())
+        case .softplus: return Self.map(x, x, x, x, SoftplusKernel())
         case .identity: return x
         }
     }
@@ -54,10 +57,10 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
     @_specialize(where Scalar == Double)
     public func derivativeProduct<Scalar: BLASScalar>(input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>) -> Matrix<Scalar> {
         switch self {
-        case .tanh: return Self.combine(x, y, d, d) { _, y, d, _ in (1 - y * y) * d }
-        case .sigmoid: return Self.combine(x, y, d, d) { _, y, d, _ in y * (1 - y) * d }
-        case .relu: return Self.combine(x, y, d, d) { x, _, d, _ in x > 0 ? d : 0 }
-        case .softplus: return Self.combine(x, y, d, d) { x, _, d, _ in Self.logistic(x) * d }
+        case .tanh: return Self.map(x, y, d, d, TanhDerivativeKernel())
+        case .sigmoid: return Self.map(x, y, d, d, SigmoidDerivativeKernel())
+        case .relu: return Self.map(x, y, d, d, ReluDerivativeKernel())
+        case .softplus: return Self.map(x, y, d, d, SoftplusDerivativeKernel())
         case .identity: return d
         }
     }
@@ -70,13 +73,9 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
         input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ d: Matrix<Scalar>, _ e: Matrix<Scalar>
     ) -> Matrix<Scalar>? {
         switch self {
-        case .tanh: return Self.combine(x, y, d, e) { _, y, d, e in -2 * y * (1 - y * y) * d * e }
-        case .sigmoid: return Self.combine(x, y, d, e) { _, y, d, e in y * (1 - y) * (1 - 2 * y) * d * e }
-        case .softplus:
-            return Self.combine(x, y, d, e) { x, _, d, e in
-                let s = Self.logistic(x)
-                return s * (1 - s) * d * e
-            }
+        case .tanh: return Self.map(x, y, d, e, TanhSecondDerivativeKernel())
+        case .sigmoid: return Self.map(x, y, d, e, SigmoidSecondDerivativeKernel())
+        case .softplus: return Self.map(x, y, d, e, SoftplusSecondDerivativeKernel())
         case .relu, .identity: return nil
         }
     }
@@ -87,26 +86,5 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
         if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
         let e = Scalar.exp(x)
         return e / (1 + e)
-    }
-
-    /// f(xᵢ, yᵢ, dᵢ, eᵢ) for every entry of four same-shaped matrices.
-    @inline(__always)
-    static func combine<Scalar: BLASScalar>(
-        _ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ d: Matrix<Scalar>, _ e: Matrix<Scalar>,
-        _ f: (Scalar, Scalar, Scalar, Scalar) -> Scalar
-    ) -> Matrix<Scalar> {
-        precondition(x.elements.count == y.elements.count && x.elements.count == d.elements.count && x.elements.count == e.elements.count,
-                     "ActivationFunction: operand shapes differ")
-        var out = d
-        x.elements.withUnsafeBufferPointer { px in
-            y.elements.withUnsafeBufferPointer { py in
-                e.elements.withUnsafeBufferPointer { pe in
-                    out.elements.withUnsafeMutableBufferPointer { po in
-                        for i in po.indices { po[i] = f(px[i], py[i], po[i], pe[i]) }
-                    }
-                }
-            }
-        }
-        return out
     }
 }

@@ -23,9 +23,20 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     @_specialize(where Scalar == Double)
     func apply(_ x: Matrix<Scalar>, parameters: ArraySlice<Scalar>) -> Matrix<Scalar> {
         precondition(x.columns == inputCount && parameters.count == parameterCount, "AffineMap.apply: shapes do not fit")
-        var y = Matrix<Scalar>(rows: x.rows, columns: outputCount)
-        addProduct(x, parameters: parameters, to: &y)
-        return y
+        let (m, k, n, weights) = (x.rows, inputCount, outputCount, weightCount)
+        // The bias rows are copied into fresh (not zero-filled) storage, then the gemm adds X·Wᵀ.
+        return parameters.withUnsafeBufferPointer { p in
+            x.elements.withUnsafeBufferPointer { px in
+                Matrix(rows: m, columns: n) { py in
+                    guard m > 0, n > 0 else { return }
+                    let (bias, target) = (p.baseAddress! + weights, py.baseAddress!)
+                    ParallelChunks.forEach(count: m * n, alignment: n) { _, range in
+                        RawKernels.broadcast(bias, rows: range.count / n, columns: n, into: target + range.lowerBound)
+                    }
+                    RawKernels.gemm(.none, .transpose, m: m, n: n, k: k, px.baseAddress, lda: k, p.baseAddress, ldb: k, beta: 1, py.baseAddress, ldc: n)
+                }
+            }
+        }
     }
 
     /// Y ← Y + X·Wᵀ + 1·bᵀ for the weights and bias in `parameters` (also used with a parameter
@@ -37,9 +48,7 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
         parameters.withUnsafeBufferPointer { p in
             x.elements.withUnsafeBufferPointer { px in
                 y.elements.withUnsafeMutableBufferPointer { py in
-                    for i in 0..<m {
-                        for j in 0..<n { py[i * n + j] += p[weights + j] }
-                    }
+                    if m > 0, n > 0 { RawKernels.addRow(p.baseAddress! + weights, rows: m, columns: n, to: py.baseAddress!) }
                     RawKernels.gemm(.none, .transpose, m: m, n: n, k: k, px.baseAddress, lda: k, p.baseAddress, ldb: k, beta: 1, py.baseAddress, ldc: n)
                 }
             }
@@ -78,9 +87,15 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func inputGradient(_ delta: Matrix<Scalar>, parameters: ArraySlice<Scalar>) -> Matrix<Scalar> {
-        var dx = Matrix<Scalar>(rows: delta.rows, columns: inputCount)
-        addInputGradient(delta, weights: parameters, to: &dx)
-        return dx
+        let (m, k, n) = (delta.rows, inputCount, outputCount)
+        return parameters.withUnsafeBufferPointer { p in
+            delta.elements.withUnsafeBufferPointer { pd in
+                Matrix(rows: m, columns: k) { px in
+                    // β = 0: the gemm overwrites the fresh storage (zeros when n = 0).
+                    RawKernels.gemm(.none, .none, m: m, n: k, k: n, pd.baseAddress, lda: n, p.baseAddress, ldb: k, beta: 0, px.baseAddress, ldc: k)
+                }
+            }
+        }
     }
 
     /// dX ← dX + Δ·W.
@@ -101,9 +116,33 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func parameterGradient(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>) -> [Scalar] {
-        var gradient = [Scalar](repeating: 0, count: parameterCount)
-        addParameterGradient(delta, inputs: x, to: &gradient)
-        return gradient
+        [Scalar](unsafeUninitializedCapacity: parameterCount) { buffer, initialized in
+            writeParameterGradient(delta, inputs: x, to: buffer)
+            initialized = parameterCount
+        }
+    }
+
+    /// gradient ← [vec(Δᵀ·X), Σᵢ Δᵢ], overwriting the `parameterCount` entries of `gradient`
+    /// (which need not be initialized): the backward pass writes straight into its slice of the
+    /// network's gradient vector.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func writeParameterGradient(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>, to gradient: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(gradient.count == parameterCount, "AffineMap.writeParameterGradient: the gradient slice has the wrong length")
+        let (m, k, n, weights) = (delta.rows, inputCount, outputCount, weightCount)
+        guard let pg = gradient.baseAddress else { return }
+        delta.elements.withUnsafeBufferPointer { pd in
+            x.elements.withUnsafeBufferPointer { px in
+                RawKernels.gemm(.transpose, .none, m: n, n: k, k: m, pd.baseAddress, lda: n, px.baseAddress, ldb: k, beta: 0, pg, ldc: k)
+                // The bias gradient Δᵀ·1 by one (threaded) gemv, onto zeros (some BLAS builds let
+                // β = 0 propagate a NaN from uninitialized memory).
+                (pg + weights).initialize(repeating: 0, count: n)
+                if let d = pd.baseAddress, m > 0 {
+                    let ones = [Scalar](repeating: 1, count: m)
+                    ones.withUnsafeBufferPointer { Scalar.gemv(.transpose, Int32(m), Int32(n), 1, d, Int32(n), $0.baseAddress!, 1, 1, pg + weights, 1) }
+                }
+            }
+        }
     }
 
     /// gradient ← gradient + [vec(Δᵀ·X), Σᵢ Δᵢ].

@@ -54,6 +54,14 @@ public struct Dense<Scalar: BLASScalar>: Layer {
             parameters: map.parameterGradient(outputGradient, inputs: state.input))
     }
 
+    public func backward(
+        _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
+        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
+    ) -> Matrix<Scalar>? {
+        map.writeParameterGradient(outputGradient, inputs: state.input, to: parameterGradient)
+        return computingInputGradient ? map.inputGradient(outputGradient, parameters: parameters) : nil
+    }
+
     public func forwardTangent(
         _ inputTangent: Matrix<Scalar>?, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>, parameterTangent: ArraySlice<Scalar>
     ) -> Matrix<Scalar>? {

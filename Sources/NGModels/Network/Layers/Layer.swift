@@ -59,6 +59,18 @@ public protocol Layer<Scalar>: Sendable, CustomStringConvertible {
         computingInputGradient: Bool
     ) -> LayerGradients<Scalar>
 
+    /// The backward pass writing the parameter gradient into `parameterGradient` (its
+    /// `parameterCount` entries are overwritten; they need not be initialized) rather than into
+    /// a new array: the network's backward pass hands each layer its slice of the gradient
+    /// vector. Returns the input gradient when asked for.
+    ///
+    /// A default implementation copies the result of
+    /// ``backward(_:state:parameters:computingInputGradient:)``; dense layers write in place.
+    func backward(
+        _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
+        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
+    ) -> Matrix<Scalar>?
+
     /// The forward-mode tangent ẏ for input tangent ẋ (nil = 0) and parameter tangent v
     /// (empty for parameter-free layers); nil when ẏ is identically zero.
     func forwardTangent(
@@ -92,6 +104,18 @@ extension Layer {
     public func initialParameters(scheme: ParameterInitialization, generator: inout SeededGenerator) -> [Scalar] { [] }
     public func affineRecord(outputGradient: Matrix<Scalar>, state: LayerState<Scalar>) -> (inputs: Matrix<Scalar>, outputGradients: Matrix<Scalar>, rowsPerExample: Int)? { nil }
     public func perExampleGradients(_ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>) -> Matrix<Scalar>? { nil }
+
+    public func backward(
+        _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
+        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
+    ) -> Matrix<Scalar>? {
+        let result = backward(outputGradient, state: state, parameters: parameters, computingInputGradient: computingInputGradient)
+        precondition(result.parameters.count == parameterGradient.count, "\(self): the parameter gradient has the wrong length")
+        if let base = parameterGradient.baseAddress, !result.parameters.isEmpty {
+            result.parameters.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        }
+        return result.input
+    }
 }
 
 /// What a layer's forward pass keeps for its backward pass.

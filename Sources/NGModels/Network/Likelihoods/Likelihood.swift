@@ -36,6 +36,15 @@ public protocol Likelihood<Scalar>: Sendable, CustomStringConvertible {
     /// - Throws: ``NetworkError/shapeMismatch(operation:expected:actual:)`` unless Z and Y have the same shape.
     func outputGradients(outputs: Matrix<Scalar>, targets: Matrix<Scalar>) throws -> Matrix<Scalar>
 
+    /// The mean loss L = (1/N)·Σᵢ ℓᵢ and the scaled output gradients α·∇_z ℓ(zᵢ, yᵢ) (row i) in
+    /// one pass over the outputs: a training step's loss and the start of its backward pass
+    /// (α = 1/N gives the gradient of L). A default implementation combines
+    /// ``negativeLogLikelihoods(outputs:targets:)`` and ``outputGradients(outputs:targets:)``;
+    /// likelihoods override it with one fused loop.
+    /// - Throws: ``NetworkError/shapeMismatch(operation:expected:actual:)`` unless Z and Y have the same shape.
+    func lossAndOutputGradients(outputs: Matrix<Scalar>, targets: Matrix<Scalar>, gradientScale: Scalar) throws
+        -> (meanLoss: Scalar, outputGradients: Matrix<Scalar>)
+
     /// One draw yᵢ ~ p(· | zᵢ) per example, N×out (for the Monte-Carlo Fisher).
     func sampleTargets(outputs: Matrix<Scalar>, generator: inout SeededGenerator) -> Matrix<Scalar>
 
@@ -70,6 +79,14 @@ extension Likelihood {
     public func meanNegativeLogLikelihood(outputs: Matrix<Scalar>, targets: Matrix<Scalar>) throws -> Scalar {
         let losses = try negativeLogLikelihoods(outputs: outputs, targets: targets)
         return losses.elements.reduce(0, +) / Scalar(Swift.max(losses.count, 1))
+    }
+
+    public func lossAndOutputGradients(outputs: Matrix<Scalar>, targets: Matrix<Scalar>, gradientScale: Scalar) throws
+        -> (meanLoss: Scalar, outputGradients: Matrix<Scalar>) {
+        let loss = try meanNegativeLogLikelihood(outputs: outputs, targets: targets)
+        var gradients = try outputGradients(outputs: outputs, targets: targets)
+        if gradientScale != 1 { gradients.scale(by: gradientScale) }
+        return (loss, gradients)
     }
 
     /// F_z(zᵢ) for every example of a batch.

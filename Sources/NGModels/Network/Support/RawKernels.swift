@@ -37,13 +37,26 @@ enum RawKernels {
         }
     }
 
+    /// Adds the `columns` entries at `row` to every row of the rows×columns block at `destination`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func addRow<Scalar: BLASScalar>(
+        _ row: UnsafePointer<Scalar>, rows: Int, columns: Int, to destination: UnsafeMutablePointer<Scalar>
+    ) {
+        for i in 0..<rows {
+            let target = destination + i * columns
+            for j in 0..<columns { target[j] += row[j] }
+        }
+    }
+
     /// Every row of the rows×columns block at `destination` set to the `columns` entries at `row`
-    /// (broadcasting a bias over a batch before a gemm accumulates onto it).
+    /// (broadcasting a bias over a batch before a gemm accumulates onto it); the block may be
+    /// uninitialized.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func broadcast<Scalar: BLASScalar>(
         _ row: UnsafePointer<Scalar>, rows: Int, columns: Int, into destination: UnsafeMutablePointer<Scalar>
     ) {
-        for i in 0..<rows { (destination + i * columns).update(from: row, count: columns) }
+        for i in 0..<rows { (destination + i * columns).initialize(from: row, count: columns) }
     }
 }
