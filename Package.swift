@@ -34,7 +34,15 @@ let package = Package(
         .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
         .target(name: "NGOptimizers", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels", "NGCurvature"]),
         .target(name: "NGTraining", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),
-        .target(name: "NaturalGradient", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers", "NGTraining"]),
+        .target(name: "NGReport", dependencies: ["NGLinearAlgebra"]),
+        .target(
+            name: "NGExperiments",
+            dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers", "NGTraining", "NGReport"]
+        ),
+        .target(
+            name: "NaturalGradient",
+            dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers", "NGTraining", "NGReport", "NGExperiments"]
+        ),
 
         // MARK: Command-line tool
         .target(
@@ -52,6 +60,8 @@ let package = Package(
         .testTarget(name: "NGCurvatureTests", dependencies: ["NGCurvature", "NGTestSupport"]),
         .testTarget(name: "NGOptimizersTests", dependencies: ["NGOptimizers", "NGTestSupport"]),
         .testTarget(name: "NGTrainingTests", dependencies: ["NGTraining", "NGTestSupport"]),
+        .testTarget(name: "NGReportTests", dependencies: ["NGReport", "NGTestSupport"]),
+        .testTarget(name: "NGExperimentsTests", dependencies: ["NGExperiments", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]
 )

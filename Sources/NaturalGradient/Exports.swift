@@ -5,3 +5,5 @@
 @_exported import NGCurvature
 @_exported import NGOptimizers
 @_exported import NGTraining
+@_exported import NGReport
+@_exported import NGExperiments
