@@ -131,10 +131,12 @@ public struct ContourPlot: Sendable, Equatable, Codable {
     public var trajectories: [Series]
     /// Labelled points (the minimum, a saddle point, the start).
     public var points: [LabelledPoint]
+    /// What the field's value is, with units, for the colour bar: "loss (nats)".
+    public var valueLabel: String
 
     public init(
         xAxis: Axis, yAxis: Axis, xs: [Double], ys: [Double], values: [[Double]], levels: [Double]? = nil,
-        logarithmicLevels: Bool = false, trajectories: [Series] = [], points: [LabelledPoint] = []
+        logarithmicLevels: Bool = false, trajectories: [Series] = [], points: [LabelledPoint] = [], valueLabel: String = "value"
     ) {
         precondition(values.count == ys.count && values.allSatisfy { $0.count == xs.count }, "ContourPlot: values must be ys.count × xs.count")
         self.xAxis = xAxis
@@ -146,6 +148,7 @@ public struct ContourPlot: Sendable, Equatable, Codable {
         self.logarithmicLevels = logarithmicLevels
         self.trajectories = trajectories
         self.points = points
+        self.valueLabel = valueLabel
     }
 }
 
