@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import NaturalGradient
 
 /// Times a training step of the deep autoencoder (the model zoo's `autoencoder`: 784-1000-500-
@@ -16,12 +15,15 @@ import NaturalGradient
 ///   4·B·Σ in·out less the input gradient of the first layer (2·B·784·1000), 15.4 GFLOP at
 ///   B = 1000. Everything else (bias, tanh, loss) is counted as free, so the rate is what the
 ///   step would reach if it were all gemm.
-/// - `gemm_only_*`: the same 22 gemm calls (shapes, transposes, β) made back to back on
+/// - `gemm_only_*`: the same 23 gemm calls (shapes, transposes, β) made back to back on
 ///   preallocated buffers, nothing else — the ceiling that the layer shapes allow. Its timings
 ///   alternate with those of forward+backward, so that their ratio is robust to other load.
 /// - `best_sgemm_gflops`: the largest package rate among the Float32 `gemm` entries of the same
-///   run; ``Result/fractionOfBestSgemm`` = forward+backward rate / that rate (issue 4's target:
-///   at least 0.85 with `OPENBLAS_CORETYPE` unset).
+///   run; `fraction_of_best_sgemm` = forward+backward rate / that rate (issue 4's target: at
+///   least 0.85 with `OPENBLAS_CORETYPE` unset). `interleaved_sgemm_gflops` times that best
+///   entry's shape again in alternation with forward+backward, and
+///   `fraction_of_interleaved_sgemm` divides by it: on a machine shared with other work, the
+///   gemm entries and the autoencoder may see different load, and this ratio does not.
 ///
 /// Medians over `repetitions` timed calls after two warm-up calls.
 struct AutoencoderBenchmark {
@@ -35,6 +37,9 @@ struct AutoencoderBenchmark {
         let gemmOnlyGflops: Double
         let bestSgemmGflops: Double
         let fractionOfBestSgemm: Double
+        /// The best gemm entry's sgemm again, timed in alternation with forward+backward.
+        let interleavedSgemmGflops: Double
+        let fractionOfInterleavedSgemm: Double
         let sgdStepSecondsMedian: Double
         /// The parts of forward+backward timed on their own: the forward pass, the fused loss
         /// and output gradients, the backward pass.
@@ -51,6 +56,8 @@ struct AutoencoderBenchmark {
             case gemmOnlyGflops = "gemm_only_gflops"
             case bestSgemmGflops = "best_sgemm_gflops"
             case fractionOfBestSgemm = "fraction_of_best_sgemm"
+            case interleavedSgemmGflops = "interleaved_sgemm_gflops"
+            case fractionOfInterleavedSgemm = "fraction_of_interleaved_sgemm"
             case sgdStepSecondsMedian = "sgd_step_seconds_median"
             case forwardSecondsMedian = "forward_seconds_median"
             case lossSecondsMedian = "loss_seconds_median"
@@ -65,8 +72,13 @@ struct AutoencoderBenchmark {
     /// Seed of the initial parameters.
     var seed: UInt64
 
-    /// Runs the three measurements; `bestSgemmGflops` comes from the gemm benchmark of the same run.
-    func run(bestSgemmGflops: Double) throws -> Result {
+    /// Runs the measurements.
+    /// - Parameters:
+    ///   - bestSgemmGflops: the largest Float32 package rate of the gemm benchmark of the same run.
+    ///   - bestShape: the shape that rate was measured at, timed again in alternation with
+    ///     forward+backward (so that their ratio does not depend on load that came and went
+    ///     between the two benchmarks).
+    func run(bestSgemmGflops: Double, bestShape: (m: Int, n: Int, k: Int)) throws -> Result {
         let dataset = try Dataset.load("mnist5k")
         let images = dataset.features.converted(to: Float.self)
         guard images.rows >= batch else {
@@ -81,9 +93,12 @@ struct AutoencoderBenchmark {
         let fullObjective = try NetworkObjective(network: network, likelihood: likelihood, inputs: images, targets: images)
 
         let flops = Self.flops(network: network, batch: batch)
-        // Forward+backward and its gemms alone alternate, so that load on the machine affects both alike.
+        // Forward+backward, its gemms alone and the reference sgemm alternate, so that load on
+        // the machine affects all three alike.
         let gemms = Self.layerGemms(network: network, batch: batch)
-        let (forwardBackward, gemmOnly) = try medians(alternating: repetitions, { _ = try batchObjective.evaluate(at: start, batch: .all) }, gemms)
+        let reference = Self.sgemm(bestShape)
+        let times = try medians(alternating: repetitions, [{ _ = try batchObjective.evaluate(at: start, batch: .all) }, gemms, reference])
+        let (forwardBackward, gemmOnly, referenceSeconds) = (times[0], times[1], times[2])
 
         let forward = try median(timing: repetitions) { _ = try network.forward(first, parameters: start) }
         let pass = try network.forward(first, parameters: start)
@@ -101,12 +116,23 @@ struct AutoencoderBenchmark {
             _ = try optimizer.step(&parameters, objective: fullObjective, batch: minibatch)
         }
         let rate = flops / forwardBackward / 1e9
+        let interleaved = 2 * Double(bestShape.m) * Double(bestShape.n) * Double(bestShape.k) / referenceSeconds / 1e9
         return Result(
             batch: batch, parameters: network.parameterCount, flopsPerStep: flops,
             forwardBackwardSecondsMedian: forwardBackward, forwardBackwardGflops: rate,
             gemmOnlySecondsMedian: gemmOnly, gemmOnlyGflops: flops / gemmOnly / 1e9,
             bestSgemmGflops: bestSgemmGflops, fractionOfBestSgemm: bestSgemmGflops > 0 ? rate / bestSgemmGflops : 0,
+            interleavedSgemmGflops: interleaved, fractionOfInterleavedSgemm: rate / interleaved,
             sgdStepSecondsMedian: sgdStep, forwardSecondsMedian: forward, lossSecondsMedian: loss, backwardSecondsMedian: backward)
+    }
+
+    /// A closure making one package sgemm C = A·B of `shape` on operands allocated once here.
+    static func sgemm(_ shape: (m: Int, n: Int, k: Int)) -> () -> Void {
+        var rng = SeededGenerator(seed: 2)
+        let a = try! Matrix<Float>(rows: shape.m, columns: shape.k, elements: rng.normals(shape.m * shape.k))
+        let b = try! Matrix<Float>(rows: shape.k, columns: shape.n, elements: rng.normals(shape.k * shape.n))
+        var c = Matrix<Float>(rows: shape.m, columns: shape.n)
+        return { try! c.gemm(a, .none, b, .none) }
     }
 
     /// The gemm FLOPs of one forward+backward pass of a dense network: 2·B·in·out per layer
@@ -158,31 +184,22 @@ struct AutoencoderBenchmark {
     }
 }
 
-/// The medians of `repetitions` timings of two bodies run in alternation (each after two
-/// untimed warm-up calls), the first going first in even repetitions and second in odd ones.
-func medians(alternating repetitions: Int, _ first: () throws -> Void, _ second: () throws -> Void) throws -> (Double, Double) {
-    for _ in 0..<2 {
-        try first()
-        try second()
-    }
-    var (firstTimes, secondTimes) = ([Double](), [Double]())
-    var failure: Error?
-    func time(_ body: () throws -> Void) -> Double {
-        seconds {
-            do { try body() } catch { failure = error }
-        }
-    }
+/// The medians of `repetitions` timings of each body, the bodies run in turn (each after two
+/// untimed warm-up calls), starting with a different one in each repetition.
+func medians(alternating repetitions: Int, _ bodies: [() throws -> Void]) throws -> [Double] {
+    for _ in 0..<2 { for body in bodies { try body() } }
+    var times = [[Double]](repeating: [], count: bodies.count)
     for repetition in 0..<repetitions {
-        if repetition % 2 == 0 {
-            firstTimes.append(time(first))
-            secondTimes.append(time(second))
-        } else {
-            secondTimes.append(time(second))
-            firstTimes.append(time(first))
+        for offset in 0..<bodies.count {
+            let index = (repetition + offset) % bodies.count
+            var failure: Error?
+            times[index].append(seconds {
+                do { try bodies[index]() } catch { failure = error }
+            })
+            if let failure { throw failure }
         }
-        if let failure { throw failure }
     }
-    return (median(firstTimes), median(secondTimes))
+    return times.map(median)
 }
 
 /// The median of `repetitions` timings of `body`, after two untimed warm-up calls.

@@ -124,16 +124,20 @@ struct AffineMap<Scalar: BLASScalar>: Sendable {
 
     /// gradient ← [vec(Δᵀ·X), Σᵢ Δᵢ], overwriting the `parameterCount` entries of `gradient`
     /// (which need not be initialized): the backward pass writes straight into its slice of the
-    /// network's gradient vector.
+    /// network's gradient vector. With `includingBias` false the bias block is left as it is
+    /// (the backward pass has already written it, fused with the activation's derivative).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func writeParameterGradient(_ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>, to gradient: UnsafeMutableBufferPointer<Scalar>) {
+    func writeParameterGradient(
+        _ delta: Matrix<Scalar>, inputs x: Matrix<Scalar>, to gradient: UnsafeMutableBufferPointer<Scalar>, includingBias: Bool = true
+    ) {
         precondition(gradient.count == parameterCount, "AffineMap.writeParameterGradient: the gradient slice has the wrong length")
         let (m, k, n, weights) = (delta.rows, inputCount, outputCount, weightCount)
         guard let pg = gradient.baseAddress else { return }
         delta.elements.withUnsafeBufferPointer { pd in
             x.elements.withUnsafeBufferPointer { px in
                 RawKernels.gemm(.transpose, .none, m: n, n: k, k: m, pd.baseAddress, lda: n, px.baseAddress, ldb: k, beta: 0, pg, ldc: k)
+                guard includingBias else { return }
                 // The bias gradient Δᵀ·1 by one (threaded) gemv, onto zeros (some BLAS builds let
                 // β = 0 propagate a NaN from uninitialized memory).
                 (pg + weights).initialize(repeating: 0, count: n)

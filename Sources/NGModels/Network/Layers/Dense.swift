@@ -62,6 +62,18 @@ public struct Dense<Scalar: BLASScalar>: Layer {
         return computingInputGradient ? map.inputGradient(outputGradient, parameters: parameters) : nil
     }
 
+    /// The backward pass for the backward pass's fused path (``ForwardPass/backward(_:capturing:)``):
+    /// the weight gradient Δᵀ·X into the first out·in entries of `parameterGradient` and the input
+    /// gradient Δ·W when asked for; the bias block, Σᵢ Δᵢ, is left to the caller, which has
+    /// computed it together with Δ.
+    func backwardWithoutBias(
+        _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
+        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
+    ) -> Matrix<Scalar>? {
+        map.writeParameterGradient(outputGradient, inputs: state.input, to: parameterGradient, includingBias: false)
+        return computingInputGradient ? map.inputGradient(outputGradient, parameters: parameters) : nil
+    }
+
     public func forwardTangent(
         _ inputTangent: Matrix<Scalar>?, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>, parameterTangent: ArraySlice<Scalar>
     ) -> Matrix<Scalar>? {
