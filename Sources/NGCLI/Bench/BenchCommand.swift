@@ -7,7 +7,8 @@ import NaturalGradient
 /// With `--json` it prints one JSON object; each benchmark adds its own entry — `gemm` (the
 /// package's gemm against direct OpenBLAS calls) and `autoencoder` (a training step of the deep
 /// autoencoder against the best sgemm rate of the same run, see ``AutoencoderBenchmark``;
-/// `--skip-autoencoder` leaves it out) — together with the BLAS configuration it ran under, so
+/// `--skip-autoencoder` leaves it out) and `kfac` (a K-FAC step against an SGD step and the race
+/// of K-FAC against Adam, see ``KFACBenchmark``; `--skip-kfac`, `--skip-kfac-race`) — together with the BLAS configuration it ran under, so
 /// figures taken with and without `OPENBLAS_CORETYPE` can be told apart.
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -28,6 +29,12 @@ public struct BenchCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Leave out the autoencoder training-step benchmark (MNIST-5k, batch 1000, Float32).")
     var skipAutoencoder = false
+
+    @Flag(name: .long, help: "Leave out the K-FAC benchmarks (step cost against SGD, and the race against Adam: about two minutes).")
+    var skipKfac = false
+
+    @Flag(name: .long, help: "Measure K-FAC's step cost but leave out its race against Adam.")
+    var skipKfacRace = false
 
     public init() {}
 
@@ -53,11 +60,12 @@ public struct BenchCommand: ParsableCommand {
         let best = gemm.filter { $0.precision == Float.precisionName }.max { $0.packageGflops < $1.packageGflops }
         let autoencoder = try skipAutoencoder || best == nil ? nil : AutoencoderBenchmark(repetitions: repetitions, seed: seed)
             .run(bestSgemmGflops: best!.packageGflops, bestShape: (best!.m, best!.n, best!.k))
+        let kfac = try skipKfac ? nil : KFACBenchmark(seed: seed, race: !skipKfacRace).run()
         let report = BenchReport(
             blas: .init(
                 coreName: BLASRuntime.coreName, configuration: BLASRuntime.configuration,
                 threads: BLASRuntime.threadCount, coreTypeEnvironment: BLASRuntime.coreTypeEnvironment),
-            gemm: gemm, autoencoder: autoencoder)
+            gemm: gemm, autoencoder: autoencoder, kfac: kfac)
         if json {
             print(try report.jsonString())
         } else {
@@ -93,6 +101,8 @@ struct BenchReport: Codable {
     let gemm: [GemmBenchmark.Result]
     /// The autoencoder step (absent with `--skip-autoencoder`).
     var autoencoder: AutoencoderBenchmark.Result? = nil
+    /// The K-FAC step cost and race (absent with `--skip-kfac`).
+    var kfac: KFACBenchmark.Result? = nil
 
     func jsonString() throws -> String {
         try JSONOutput.string(self)
@@ -121,6 +131,7 @@ struct BenchReport: Codable {
                 format: "  parts: forward %.1f ms, loss %.1f ms, backward %.1f ms; SGD step %.1f ms",
                 a.forwardSecondsMedian * 1e3, a.lossSecondsMedian * 1e3, a.backwardSecondsMedian * 1e3, a.sgdStepSecondsMedian * 1e3))
         }
+        if let kfac { lines += KFACBenchmark().tableLines(kfac) }
         return lines.joined(separator: "\n")
     }
 }

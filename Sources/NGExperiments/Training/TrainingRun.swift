@@ -17,6 +17,11 @@ public struct TrainingRun: Sendable {
     public var divergedAtStep: Int?
     /// The median step time in seconds (of the steps taken).
     public var stepSecondsMedian: Double
+    /// The peak resident memory during the run in bytes (see ``PeakMemoryMeter``), nil where
+    /// unavailable.
+    public var peakMemoryBytes: Int? = nil
+    /// The wall time of the whole run: data loading, steps and the evaluations of the history.
+    public var wallSeconds: Double = .nan
 
     /// The first recorded (step, seconds) at which the loss is at or below `target`, nil if never.
     public func firstReaching(_ target: Double) -> HistoryEntry? {
@@ -27,7 +32,8 @@ public struct TrainingRun: Sendable {
     public var finalLoss: Double { history.last?.loss ?? .nan }
 
     /// Runs `configuration` with ``TrainingSession`` (history every `recordInterval` steps),
-    /// recording divergence instead of throwing it.
+    /// recording divergence instead of throwing it. The process's peak-memory mark is reset
+    /// first (``PeakMemoryMeter``) so that ``peakMemoryBytes`` is this run's.
     /// - Throws: ``TrainingError`` for invalid configurations (unknown names, bad data) — those
     ///   are the caller's mistakes, not results.
     public static func run(
@@ -39,16 +45,22 @@ public struct TrainingRun: Sendable {
         session.checkpointInterval = nil
         session.onStep = onStep
         let name = label ?? configuration.optimizer
+        PeakMemoryMeter.reset()
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let duration = clock.now - start
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        }
         do {
             let report = try session.run()
             return TrainingRun(
                 label: name, configuration: configuration, history: report.history, report: report, divergedAtStep: nil,
-                stepSecondsMedian: report.stepSecondsMedian)
+                stepSecondsMedian: report.stepSecondsMedian, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: elapsed())
         } catch let TrainingError.nonFinite(step, _, _, result) {
-            let sorted = result.stepSeconds.sorted()
             return TrainingRun(
                 label: name, configuration: configuration, history: result.state.history, report: nil, divergedAtStep: step,
-                stepSecondsMedian: sorted.isEmpty ? .nan : sorted[sorted.count / 2])
+                stepSecondsMedian: result.medianStepSeconds, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: elapsed())
         }
     }
 }
@@ -67,18 +79,50 @@ public enum TrainingRunFigures {
         id: String, title: String, runs: [TrainingRun], against abscissa: Abscissa, lossLabel: String = "training loss (nats)",
         target: Double? = nil, caption: String = ""
     ) -> Figure {
-        let series = runs.map { run in
-            Series(
-                name: run.divergedAtStep.map { "\(run.label) (diverged at step \($0))" } ?? run.label,
-                x: run.history.map { abscissa == .steps ? Double($0.step) : $0.seconds }, y: run.history.map(\.loss))
+        curves(
+            id: id, title: title, histories: runs.map { (legendName($0), $0.history) }, against: abscissa, value: \.loss,
+            valueLabel: lossLabel, target: target, caption: caption)
+    }
+
+    /// Test accuracy (%) against steps, one line per run (runs without a test split are left out).
+    public static func testAccuracyCurves(id: String, title: String, runs: [TrainingRun], caption: String = "") -> Figure {
+        let histories = runs.compactMap { run -> (String, [HistoryEntry])? in
+            let entries = run.history.filter { $0.testAccuracy != nil }
+            return entries.isEmpty ? nil : (legendName(run), entries)
         }
-        let losses = runs.flatMap { $0.history.map(\.loss) }.filter { $0.isFinite && $0 > 0 }
-        let spansDecades = (losses.max() ?? 1) > 10 * (losses.min() ?? 1)
+        let series = histories.map { name, entries in
+            Series(name: name, x: entries.map { Double($0.step) }, y: entries.map { 100 * ($0.testAccuracy ?? .nan) })
+        }
+        return Figure(
+            id: id, title: title, caption: caption,
+            content: .lines(LinePlot(xAxis: Axis("step", minimum: 0), yAxis: Axis("test accuracy (%)"), series: series)))
+    }
+
+    /// A value of the history (the loss, or anything derived from it) against steps or seconds,
+    /// one line per named history; logarithmic when the positive values span more than a decade.
+    /// - Parameters:
+    ///   - histories: (legend name, history) pairs.
+    ///   - value: the plotted value of an entry (non-finite values are gaps).
+    ///   - target: a dashed reference line, nil for none.
+    public static func curves(
+        id: String, title: String, histories: [(String, [HistoryEntry])], against abscissa: Abscissa,
+        value: (HistoryEntry) -> Double, valueLabel: String, target: Double? = nil, caption: String = ""
+    ) -> Figure {
+        let series = histories.map { name, history in
+            Series(name: name, x: history.map { abscissa == .steps ? Double($0.step) : $0.seconds }, y: history.map(value))
+        }
+        let values = series.flatMap(\.y).filter { $0.isFinite && $0 > 0 } + (target.map { [$0] } ?? [])
+        let spansDecades = (values.max() ?? 1) > 10 * (values.min() ?? 1)
         let xLabel = abscissa == .steps ? "step" : "wall time (s)"
         return Figure(
             id: id, title: title, caption: caption,
             content: .lines(LinePlot(
-                xAxis: Axis(xLabel), yAxis: Axis(lossLabel, scale: spansDecades ? .log : .linear), series: series,
+                xAxis: Axis(xLabel, minimum: 0), yAxis: Axis(valueLabel, scale: spansDecades ? .log : .linear), series: series,
                 referenceLines: target.map { [ReferenceLine(y: $0, label: "target \(Table.cell($0))")] } ?? [])))
+    }
+
+    /// The legend entry of a run: its label, marked when it diverged.
+    static func legendName(_ run: TrainingRun) -> String {
+        run.divergedAtStep.map { "\(run.label) (diverged at step \($0))" } ?? run.label
     }
 }

@@ -18,7 +18,10 @@ import NGModels
 /// 4. the proposal Δ = −F̃⁻¹∇J, per layer −G_d⁻¹·[∇W | ∇b]·A_d⁻¹ (two gemms);
 /// 5. the step δ = α·Δ + μ·δ₀ (δ₀ the previous step) with α, μ fixed or from the quadratic
 ///    model over {Δ, δ₀} (``KFACStepRule``, ``KFACQuadraticModel``), α optionally clipped so
-///    that α²·ΔᵀF̃_dΔ ≤ κ (``KFACSettings/klClip``);
+///    that α²·ΔᵀF̃_dΔ ≤ κ (``KFACSettings/klClip``); the model's curvature terms ΔᵀCΔ, δ₀ᵀCΔ,
+///    δ₀ᵀCδ₀ come, on networks, from forward-mode tangents on the first
+///    ``KFACSettings/modelExampleLimit`` examples (``KFACCurvatureForms``), elsewhere from
+///    curvature-vector products;
 /// 6. every T₃ steps, the reduction ratio ρ = (J(θ + δ) − J(θ)) / (M(δ) − M(0)) on the same
 ///    batch adapts λ (Levenberg–Marquardt, ``LevenbergMarquardtDamping``), with
 ///    M(δ) − M(0) = ½·δᵀCδ + ∇Jᵀδ the undamped model of the exact curvature C (or damped, as
@@ -31,8 +34,10 @@ import NGModels
 /// gradient already needed — A by one syrk per layer straight into the running average, G from
 /// one extra backward pass of input gradients only (no parameter gradients) per output-gradient
 /// batch and one syrk per layer — and the preconditioned gradient is two gemms per layer on
-/// the flat gradient (no reshaping copies), into buffers kept between steps. Other objectives
-/// with layers use `EvaluatedObjective.kroneckerFactors`.
+/// the flat gradient (no reshaping copies), into buffers kept between steps. The damped inverses
+/// are Cholesky inverses (potrf + potri, n³ FLOPs per factor of order n). Other objectives with
+/// layers use `EvaluatedObjective.kroneckerFactors`. ``KFACState/timings`` records the seconds
+/// spent in each part of the steps.
 ///
 /// ```swift
 /// var kfac = try KFAC<Float>(settings: .fixed(learningRate: 0.05, momentum: 0.9))
@@ -62,8 +67,11 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
     ///   positive definite; errors of the objective.
     public mutating func step<O: Objective>(_ parameters: inout Vector<Scalar>, objective: O, batch: Batch) throws -> StepReport
     where O.Scalar == Scalar {
+        let stepStart = ContinuousClock.now
         let layers = objective.layers
         let point = try objective.evaluate(at: parameters, batch: batch)
+        var timings = state.timings
+        timings.evaluation += KFACTimings.seconds(since: stepStart)
         guard point.loss.isFinite, KFACKernels.isFinite(point.gradient) else {
             throw OptimizerError.nonFinite("K-FAC: the loss or the gradient is not finite at step \(state.step) (loss \(point.loss))")
         }
@@ -83,6 +91,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         var diagnostics = [String: Double]()
 
         // 2. Statistics.
+        var partStart = ContinuousClock.now
         if step % settings.curvatureUpdateInterval == 0 {
             let (kind, samples) = settings.fisherEstimate.resolved(outputCount: source?.outputCount)
             let updates = state.statisticsUpdates
@@ -92,7 +101,9 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
                 exampleLimit: settings.statisticsExampleLimit)
             state.statisticsUpdates += 1
         }
+        timings.statistics += KFACTimings.seconds(since: partStart)
         // 3. Inverses.
+        partStart = ContinuousClock.now
         let strength = state.damping + penalty
         if step % settings.inverseUpdateInterval == 0 || state.inverseDamping == nil {
             for l in state.layerFactors.indices {
@@ -100,36 +111,63 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
             }
             state.inverseDamping = strength
         }
+        timings.inverses += KFACTimings.seconds(since: partStart)
+        partStart = ContinuousClock.now
         // 4. F̃⁻¹∇J into the kept buffer; Δ = −F̃⁻¹∇J.
         try precondition(point.gradient)
+        // With ∇J finite, a finite ∇Jᵀ·F̃⁻¹∇J implies a finite F̃⁻¹∇J: a NaN or ±∞ entry makes its
+        // term NaN or ±∞ (0·∞ = NaN), and no finite terms cancel it. One pass, no separate check.
         let gradientDotPreconditioned = try point.gradient.dot(state.preconditioned)
-        guard gradientDotPreconditioned.isFinite, KFACKernels.isFinite(state.preconditioned) else {
+        guard gradientDotPreconditioned.isFinite else {
             throw OptimizerError.nonFinite("K-FAC: the preconditioned gradient is not finite at step \(step)")
         }
+        timings.preconditioning += KFACTimings.seconds(since: partStart)
+        partStart = ContinuousClock.now
         // 5. α and μ.
         var learningRate: Scalar, momentum: Scalar
+        // The quadratic model's inner products, and (generic path only) the vectors CΔ and Cδ₀,
+        // kept for Levenberg–Marquardt.
+        var model: KFACQuadraticModel.Products<Scalar>?
         var proposalProduct: Vector<Scalar>?, previousProduct: Vector<Scalar>?
+        let forms = settings.modelCurvature == .exact || settings.modelCurvature == .ggn ? point as? any KFACCurvatureForms<Scalar> : nil
         switch settings.stepRule {
         case let .fixed(rate, mu):
             (learningRate, momentum) = (rate, state.previousUpdate == nil ? 0 : mu)
         case .quadraticModel:
-            var proposal = state.preconditioned
-            proposal.scale(by: -1)
-            let modelSeed = settings.seed &+ 0x4B46_4143 &+ UInt64(step)
-            let cProposal = try point.curvatureProduct(settings.modelCurvature, proposal, samples: 1, seed: modelSeed)
-            var model = KFACQuadraticModel.Products(
-                proposalCurvature: try proposal.dot(cProposal), proposalNormSquared: try proposal.dot(proposal),
-                gradientDotProposal: -gradientDotPreconditioned)
-            if let previous = state.previousUpdate {
-                let cPrevious = try point.curvatureProduct(settings.modelCurvature, previous, samples: 1, seed: modelSeed)
-                model.previous = (
-                    cross: try previous.dot(cProposal), curvature: try previous.dot(cPrevious), dot: try previous.dot(proposal),
-                    normSquared: try previous.dot(previous), gradientDot: try point.gradient.dot(previous))
-                previousProduct = cPrevious
+            if let forms {
+                // Δ = −p with p = F̃⁻¹∇J: the forms of p and δ₀ give those of Δ with signs flipped.
+                let p = state.preconditioned
+                let directions = [p] + (state.previousUpdate.map { [$0] } ?? [])
+                let gram = try forms.kfacCurvatureGram(settings.modelCurvature, directions, exampleLimit: settings.modelExampleLimit)
+                var products = KFACQuadraticModel.Products(
+                    proposalCurvature: gram[0][0], proposalNormSquared: try p.dot(p), gradientDotProposal: -gradientDotPreconditioned)
+                if let previous = state.previousUpdate {
+                    products.previous = (
+                        cross: -gram[0][1], curvature: gram[1][1], dot: -(try previous.dot(p)), normSquared: try previous.dot(previous),
+                        gradientDot: try point.gradient.dot(previous))
+                }
+                model = products
+            } else {
+                var proposal = state.preconditioned
+                proposal.scale(by: -1)
+                let modelSeed = settings.seed &+ 0x4B46_4143 &+ UInt64(step)
+                let cProposal = try point.curvatureProduct(settings.modelCurvature, proposal, samples: 1, seed: modelSeed)
+                var products = KFACQuadraticModel.Products(
+                    proposalCurvature: try proposal.dot(cProposal), proposalNormSquared: try proposal.dot(proposal),
+                    gradientDotProposal: -gradientDotPreconditioned)
+                if let previous = state.previousUpdate {
+                    let cPrevious = try point.curvatureProduct(settings.modelCurvature, previous, samples: 1, seed: modelSeed)
+                    products.previous = (
+                        cross: try previous.dot(cProposal), curvature: try previous.dot(cPrevious), dot: try previous.dot(proposal),
+                        normSquared: try previous.dot(previous), gradientDot: try point.gradient.dot(previous))
+                    previousProduct = cPrevious
+                }
+                model = products
+                proposalProduct = cProposal
             }
-            (learningRate, momentum) = try KFACQuadraticModel.stepSizes(model, damping: state.damping)
-            proposalProduct = cProposal
+            (learningRate, momentum) = try KFACQuadraticModel.stepSizes(model!, damping: state.damping)
         }
+        timings.stepRule += KFACTimings.seconds(since: partStart)
         if let klClip = settings.klClip, gradientDotPreconditioned > 0 {
             let scale = Swift.min(1, (klClip / (learningRate * learningRate * gradientDotPreconditioned)).squareRoot())
             learningRate *= scale
@@ -146,7 +184,9 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         diagnostics["momentum"] = Double(momentum)
 
         // 6. Levenberg–Marquardt.
+        partStart = ContinuousClock.now
         if let adaptation = settings.dampingAdaptation, adaptation.adapts(afterStep: step) {
+            // δᵀCδ for δ = α·Δ + μ·δ₀ (α after any KL clipping).
             var curvatureTerm: Scalar
             if let proposalProduct {
                 // Cδ = α·CΔ + μ·Cδ₀ from the model's products.
@@ -154,6 +194,14 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
                 product.scale(by: learningRate)
                 if let previousProduct { try product.add(previousProduct, scaledBy: momentum) }
                 curvatureTerm = try update.dot(product)
+            } else if let model {
+                // From the model's forms: α²·ΔᵀCΔ + 2αμ·δ₀ᵀCΔ + μ²·δ₀ᵀCδ₀.
+                curvatureTerm = learningRate * learningRate * model.proposalCurvature
+                if let previous = model.previous {
+                    curvatureTerm += 2 * learningRate * momentum * previous.cross + momentum * momentum * previous.curvature
+                }
+            } else if let forms {
+                curvatureTerm = try forms.kfacCurvatureGram(settings.modelCurvature, [update], exampleLimit: settings.modelExampleLimit)[0][0]
             } else {
                 let modelSeed = settings.seed &+ 0x4B46_4143 &+ UInt64(step)
                 curvatureTerm = try update.dot(point.curvatureProduct(settings.modelCurvature, update, samples: 1, seed: modelSeed))
@@ -171,10 +219,14 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
                 state.damping = adaptation.adapted(state.damping, rho: -Scalar.infinity)
             }
         }
+        timings.dampingAdaptation += KFACTimings.seconds(since: partStart)
         // 7. θ ← θ + δ.
         try parameters.add(update)
         state.previousUpdate = update
         state.step += 1
+        timings.steps += 1
+        timings.total += KFACTimings.seconds(since: stepStart)
+        state.timings = timings
         return StepReport(loss: Double(point.loss), diagnostics: diagnostics)
     }
 
@@ -214,6 +266,8 @@ public struct KFACState<Scalar: BLASScalar>: Sendable {
     public internal(set) var preconditioned = Vector<Scalar>()
     /// Parameters outside every layer.
     var uncovered: [Int] = []
+    /// Seconds spent per part of the steps so far (see ``KFACTimings``).
+    public internal(set) var timings = KFACTimings()
 
     init(damping: Scalar) { self.damping = damping }
 

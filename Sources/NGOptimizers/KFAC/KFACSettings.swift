@@ -21,9 +21,10 @@ public enum KFACStepRule<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
 /// backward pass of input gradients and one syrk N·m² per output-gradient batch for G (one
 /// batch for a Monte-Carlo draw, one per output for the exact expectation); inverses (every T₂
 /// steps) — two Cholesky inverses, ≈ n³ + m³; every step — the preconditioned gradient
-/// G_d⁻¹·∇W·A_d⁻¹, two gemms 2·m·n·(m + n); the quadratic-model rule adds two
-/// curvature-vector products (≈ one forward and one backward pass each), the damping
-/// adaptation one loss evaluation every T₃ steps.
+/// G_d⁻¹·∇W·A_d⁻¹, two gemms 2·m·n·(m + n); the quadratic-model rule adds, on networks, two
+/// forward-mode tangent passes on the model's sub-batch (≈ ⅔ of a forward+backward pass each,
+/// ``KFACCurvatureForms``), elsewhere two curvature-vector products; the damping adaptation one
+/// loss evaluation every T₃ steps.
 public struct KFACSettings<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
     /// How α and μ are chosen (default ``KFACStepRule/quadraticModel``).
     public var stepRule: KFACStepRule<Scalar>
@@ -46,9 +47,17 @@ public struct KFACSettings<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
     /// single output, one Monte-Carlo draw otherwise — the exact expectation for the
     /// autoencoder's 784 Bernoulli outputs would cost 784 backward passes per update).
     public var fisherEstimate: KFACFisherEstimate
-    /// Estimate the factors on the first min(limit, N) examples of each batch (default nil: all).
-    /// The statistics' cost scales with it; the gradient and the step still use the whole batch.
+    /// Estimate the factors on the first min(limit, N) examples of each batch (default nil: all),
+    /// τ₁ of Martens & Grosse 2015, §8. The statistics' cost scales with it; the gradient and the
+    /// step still use the whole batch. The running average over updates (``curvatureDecay``)
+    /// pools the sub-batches of successive steps, so the factors still rest on many examples.
     public var statisticsExampleLimit: Int?
+    /// Take the quadratic model's curvature (α, μ and ρ) on the first min(limit, N) examples of
+    /// each batch (default nil: all), τ₂ of Martens & Grosse 2015, §8; the gradient terms use
+    /// the whole batch. On networks the model needs only the forms ΔᵀCΔ, δ₀ᵀCΔ, δ₀ᵀCδ₀, from
+    /// one forward-mode tangent pass per direction (``KFACCurvatureForms``), whose cost scales
+    /// with the limit.
+    public var modelExampleLimit: Int?
     /// How blocks are damped and inverted (default factored Tikhonov damping with π).
     public var inverseMethod: KFACInverseMethod
     /// The curvature of the quadratic model used for α, μ and ρ: `.exact` (the Fisher, default)
@@ -68,7 +77,7 @@ public struct KFACSettings<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
         stepRule: KFACStepRule<Scalar> = .quadraticModel, damping: Scalar = 1e-2,
         dampingAdaptation: LevenbergMarquardtDamping<Scalar>? = LevenbergMarquardtDamping(),
         curvatureDecay: Scalar = 0.95, curvatureUpdateInterval: Int = 1, inverseUpdateInterval: Int = 10,
-        fisherEstimate: KFACFisherEstimate = .automatic, statisticsExampleLimit: Int? = nil,
+        fisherEstimate: KFACFisherEstimate = .automatic, statisticsExampleLimit: Int? = nil, modelExampleLimit: Int? = nil,
         inverseMethod: KFACInverseMethod = .factoredTikhonov, modelCurvature: CurvatureKind = .exact, klClip: Scalar? = nil,
         seed: UInt64 = 0
     ) {
@@ -80,6 +89,7 @@ public struct KFACSettings<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
         self.inverseUpdateInterval = inverseUpdateInterval
         self.fisherEstimate = fisherEstimate
         self.statisticsExampleLimit = statisticsExampleLimit
+        self.modelExampleLimit = modelExampleLimit
         self.inverseMethod = inverseMethod
         self.modelCurvature = modelCurvature
         self.klClip = klClip
@@ -109,6 +119,9 @@ public struct KFACSettings<Scalar: BLASScalar>: Sendable, Equatable, Hashable {
         }
         if let statisticsExampleLimit {
             try HyperparameterCheck.count(statisticsExampleLimit, "the statistics example limit", atLeast: 1, in: owner)
+        }
+        if let modelExampleLimit {
+            try HyperparameterCheck.count(modelExampleLimit, "the model example limit", atLeast: 1, in: owner)
         }
         guard modelCurvature != .hessian, modelCurvature != .empirical else {
             throw OptimizerError.invalidArgument("K-FAC: the quadratic model needs the exact Fisher, a Monte-Carlo Fisher or the GGN, not the \(modelCurvature.displayName)")

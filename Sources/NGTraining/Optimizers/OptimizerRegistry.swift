@@ -16,7 +16,7 @@ import NGOptimizers
 /// | `adahessian`   | 0.1                                             | —                               | Yao et al.'s β, ε, one Hutchinson probe |
 /// | `tonga`        | 1                                               | 10⁻² / 0.1, LM                  | rank 20 |
 /// | `ngd`          | 1                                               | 10⁻⁴ / 10⁻², LM                 | exact Fisher: dense Cholesky up to 4096 parameters, else CG (≤ 50 iterations) on Gauss-Newton products |
-/// | `kfac`         | from the quadratic model (`--lr`: fixed, μ = 0.9) | 10⁻³ / 10⁻², LM               | Martens & Grosse 2015; inverses every 10 steps |
+/// | `kfac`         | from the quadratic model (`--lr`: fixed, μ = 0.9) | 10⁻³ / 10⁻² (autoencoder 3·10⁻³), LM | Martens & Grosse 2015; inverses every 10 steps; autoencoder: statistics and model on ¼ of the batch |
 /// | `ekfac`        | 1                                               | 10⁻³ / 10⁻², LM                 | George et al. 2018 |
 /// | `hessian-free` | — (CG backtracking + line search)               | 1, Martens' LM                  | Martens 2010 |
 /// | `ksd`          | — (subspace minimization)                       | 1                               | Vinyals & Povey 2012 |
@@ -86,7 +86,7 @@ public enum OptimizerRegistry {
         case "shampoo": return OptimizerDefaults(learningRate: glm ? 0.01 : 0.001)
         case "adahessian": return OptimizerDefaults(learningRate: 0.1)
         case "ngd": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-4 : 1e-2)
-        case "kfac": return OptimizerDefaults(damping: glm ? 1e-3 : 1e-2)
+        case "kfac": return OptimizerDefaults(damping: family == .autoencoder ? 3e-3 : glm ? 1e-3 : 1e-2)
         case "ekfac": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-3 : 1e-2)
         case "tonga": return OptimizerDefaults(learningRate: 1, damping: glm ? 1e-2 : 1e-1)
         case "hessian-free": return OptimizerDefaults(damping: 1)
@@ -165,8 +165,16 @@ public enum OptimizerRegistry {
     }
 
     /// K-FAC (Martens & Grosse 2015): with a user learning rate, that rate and momentum 0.9
-    /// (statistics every step, inverses every 10); otherwise α and μ from the quadratic model
-    /// and λ adapted by Levenberg–Marquardt — the paper's configuration.
+    /// (statistics every step, inverses every 10, λ fixed); otherwise α and μ from the quadratic
+    /// model and λ adapted by Levenberg–Marquardt — the paper's configuration.
+    ///
+    /// For the autoencoder, the statistics and the quadratic model's curvature are estimated on
+    /// the first quarter of each batch (``kfacSubBatch(_:)``: 250 of the default 1000 examples),
+    /// as Martens & Grosse (2015, §8) propose (fractions τ₁, τ₂ of the minibatch): the factors are
+    /// running averages (decay 0.95, about 20 updates), so they still pool thousands of examples,
+    /// while the statistics' extra backward pass and syrks and the model's tangent passes cost a
+    /// quarter as much. The gradient and the step use the whole batch. (kfac-jax, by contrast,
+    /// estimates on whatever batch it is given; its `batch_process_func` can shrink it.)
     static func kfacSettings<Scalar: BLASScalar>(context: OptimizerContext, damping: Scalar) -> KFACSettings<Scalar> {
         var settings: KFACSettings<Scalar>
         if let learningRate = context.learningRate {
@@ -174,9 +182,18 @@ public enum OptimizerRegistry {
         } else {
             settings = KFACSettings(damping: damping)
         }
+        if context.family == .autoencoder {
+            let subBatch = kfacSubBatch(context.batchSize)
+            settings.statisticsExampleLimit = subBatch
+            settings.modelExampleLimit = subBatch
+        }
         settings.seed = context.seed
         return settings
     }
+
+    /// The examples of a batch of B that K-FAC's statistics and quadratic model use on the
+    /// autoencoder: ⌈B/4⌉ (250 of 1000).
+    public static func kfacSubBatch(_ batchSize: Int) -> Int { max(1, (batchSize + 3) / 4) }
 
     /// The Fisher the Kronecker approximations estimate: exact for the linear models and single
     /// outputs, one Monte-Carlo label per example otherwise (the exact expectation costs one
