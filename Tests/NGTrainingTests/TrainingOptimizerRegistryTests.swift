@@ -84,3 +84,23 @@ import Testing
         #expect(boxed.name == "adam")
     }
 }
+
+@Suite("Optimizer registry: ngd's trust region on the linear models")
+struct TrainingNaturalGradientTrustRegionTests {
+    /// Softmax regression on standardized MNIST (rare pixels z-scored to tens of standard
+    /// deviations in the few images where they are inked) is where the unit natural step
+    /// overshoots; with the default KL bound the full-batch run must never rise far above where
+    /// it started (without it the first steps raise the loss by orders of magnitude).
+    @Test func defaultNGDStaysNearOrBelowItsStartOnStandardizedMNIST() throws {
+        let configuration = TrainingConfiguration(
+            data: "mnist5k", model: "softmax", optimizer: "ngd", steps: 4, standardize: true, seed: 0)
+        var session = TrainingSession(configuration: configuration)
+        session.recordInterval = 1
+        session.checkpointInterval = nil
+        let report = try session.run()
+        let start = try #require(report.history.first?.loss)
+        let worst = report.history.map(\.loss).max() ?? .infinity
+        #expect(worst <= 1.5 * start, "loss rose to \(worst) from \(start)")
+        #expect(report.loss < start)
+    }
+}
