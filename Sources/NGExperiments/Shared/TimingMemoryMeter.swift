@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The peak resident memory a piece of work adds to the process, on Linux.
 ///
@@ -16,28 +13,15 @@ public struct TimingMemoryMeter: Sendable {
     /// `VmRSS` at the start, bytes (nil where unavailable).
     public let baselineBytes: Int?
 
-    /// Trims the heap, resets the high-water mark and records the baseline.
+    /// Trims the heap, resets the high-water mark (``PeakMemoryMeter/reset()``) and records the baseline.
     public init() {
-        Self.trimHeap()
-        let reset = (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
-        baselineBytes = reset ? Self.statusField("VmRSS") : nil
+        baselineBytes = PeakMemoryMeter.reset() ? Self.statusField("VmRSS") : nil
     }
 
     /// The peak resident set since the start minus the baseline, bytes (nil where unavailable).
     public func peakIncreaseBytes() -> Int? {
         guard let baselineBytes, let peak = Self.statusField("VmHWM") else { return nil }
         return Swift.max(0, peak - baselineBytes)
-    }
-
-    /// glibc's `malloc_trim(0)` (not exported by the Swift Glibc module), looked up once by name;
-    /// a no-op where it does not exist.
-    static func trimHeap() {
-        #if canImport(Glibc)
-        typealias Trim = @convention(c) (Int) -> Int32
-        if let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        }
-        #endif
     }
 
     /// A "Name:  123 kB" field of /proc/self/status in bytes.
