@@ -5,8 +5,7 @@ import NaturalGradient
 /// `natgrad experiment NAME|all`: runs experiments of the ``ExperimentRegistry``, prints their
 /// tables, and writes their sections and `report.html` into `--out`.
 ///
-/// `all` runs every experiment in registry order into one report; one that is not built yet
-/// (``ExperimentError/notImplemented(_:)``) is reported on standard error and skipped.
+/// `all` runs every experiment in registry order into one report.
 public struct ExperimentCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "experiment",
@@ -42,53 +41,43 @@ public struct ExperimentCommand: ParsableCommand {
     }
 
     /// Runs the selected experiments, writes their sections and rebuilds the report.
-    /// - Returns: the sections, the names skipped as not implemented, and the report's path.
+    /// - Returns: the sections and the report's path.
     /// - Throws: a `ValidationError` for a bad name or an unwritable `--out`; the error of a
-    ///   failing experiment (a single experiment that is not implemented fails too).
-    func execute() throws -> (sections: [ReportSection], skipped: [String], report: String) {
+    ///   failing experiment.
+    func execute() throws -> (sections: [ReportSection], report: String) {
         let selected: [Experiment]
         do { selected = try experiments() } catch let error as ExperimentError { throw ValidationError(error.description) }
         let folder = try ReportOutput.folder(out)
         let scale: ExperimentScale = smoke ? .smoke : .full
         var sections = [ReportSection]()
-        var skipped = [String]()
         let clock = ContinuousClock()
         for experiment in selected {
             let command = "natgrad experiment \(experiment.name) --seed \(seed)" + (smoke ? " --smoke" : "")
             let settings = ExperimentSettings(seed: seed, scale: scale, command: command, progress: { ReportOutput.status($0) })
             ReportOutput.status("experiment \(experiment.name) (\(scale.rawValue))…")
             let start = clock.now
-            let section: ReportSection
-            do {
-                section = try experiment.run(settings)
-            } catch ExperimentError.notImplemented(let what) where selected.count > 1 {
-                ReportOutput.status("experiment \(what) is not implemented yet: skipped")
-                skipped.append(what)
-                continue
-            }
+            let section = try experiment.run(settings)
             let elapsed = clock.now - start
             ReportOutput.status("experiment \(experiment.name) done in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)) s")
             try ReportOutput.write(section, to: folder)
             if !json { print(ReportOutput.text(section)) }
             sections.append(section)
         }
-        return (sections, skipped, try ReportOutput.rebuild(folder))
+        return (sections, try ReportOutput.rebuild(folder))
     }
 
     public func run() throws {
-        let (sections, skipped, report) = try execute()
+        let (sections, report) = try execute()
         if json {
-            print(try JSONOutput.string(ExperimentOutput(sections: sections, skipped: skipped, report: report)))
+            print(try JSONOutput.string(ExperimentOutput(sections: sections, report: report)))
         } else {
-            if !skipped.isEmpty { print("skipped (not implemented yet): \(skipped.joined(separator: ", "))") }
             print("report: \(report)")
         }
     }
 }
 
-/// `natgrad experiment --json`: the sections run, those skipped, and the report's path.
+/// `natgrad experiment --json`: the sections run and the report's path.
 struct ExperimentOutput: Encodable {
     var sections: [ReportSection]
-    var skipped: [String]
     var report: String
 }

@@ -40,7 +40,7 @@ enum ReportOutput {
         return text
     }
 
-    /// One line on standard error (progress, skipped experiments).
+    /// One line on standard error (progress).
     static func status(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

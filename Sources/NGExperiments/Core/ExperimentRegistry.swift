@@ -28,14 +28,11 @@ public enum ExperimentError: Error, CustomStringConvertible, Equatable {
     case unknownExperiment(String, choices: [String])
     /// A run inside an experiment failed (the optimizer and the reason).
     case runFailed(String)
-    /// The experiment is not built yet.
-    case notImplemented(String)
 
     public var description: String {
         switch self {
         case let .unknownExperiment(name, choices): return "unknown experiment '\(name)'; choose one of: \(choices.joined(separator: ", "))"
         case let .runFailed(detail): return detail
-        case let .notImplemented(name): return "experiment \(name) is not implemented yet"
         }
     }
 }
