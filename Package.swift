@@ -30,7 +30,9 @@ let package = Package(
             dependencies: ["NGLinearAlgebra", "NGRandom", "CZlib"],
             resources: [.copy("Embedded")]
         ),
-        .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom"]),
+        // Float32 elementwise kernels compiled for baseline x86-64, AVX2 and AVX-512, picked at run time.
+        .target(name: "CKernels"),
+        .target(name: "NGModels", dependencies: ["NGLinearAlgebra", "NGRandom", "CKernels"]),
         .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
         .target(name: "NGOptimizers", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels", "NGCurvature"]),
         .target(name: "NGTraining", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),

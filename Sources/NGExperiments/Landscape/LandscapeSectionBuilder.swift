@@ -113,7 +113,7 @@ struct LandscapeSectionBuilder {
                 xAxis: Axis("mean μ (progression / 100)", minimum: gaussian.xs.first, maximum: gaussian.xs.last),
                 yAxis: Axis("s = log σ", minimum: gaussian.ys.first, maximum: gaussian.ys.last), xs: gaussian.xs, ys: gaussian.ys,
                 values: gaussian.values, logarithmicLevels: true, trajectories: series(gaussian.trajectories),
-                points: [LabelledPoint(x: optimum.mu, y: optimum.s, label: "minimum"), LabelledPoint(x: start[0], y: start[1], label: "start")])))
+                points: [LabelledPoint(x: optimum.mu, y: optimum.s, label: "minimum"), LabelledPoint(x: start[0], y: start[1], label: "start")], valueLabel: "mean NLL (nats)")))
     }
 
     func sliceFigure() -> Figure {
@@ -128,7 +128,7 @@ struct LandscapeSectionBuilder {
                 xAxis: Axis("α (direction d₁)", minimum: slice.xs.first, maximum: slice.xs.last),
                 yAxis: Axis("β (direction d₂)", minimum: slice.ys.first, maximum: slice.ys.last), xs: slice.xs, ys: slice.ys, values: slice.values,
                 logarithmicLevels: true, trajectories: paths,
-                points: [LabelledPoint(x: 0, y: 0, label: "θ* (trained)"), LabelledPoint(x: start.0, y: start.1, label: "start")])))
+                points: [LabelledPoint(x: 0, y: 0, label: "θ* (trained)"), LabelledPoint(x: start.0, y: start.1, label: "start")], valueLabel: "training loss (nats)")))
     }
 
     func saddleFigure() -> Figure {
@@ -144,7 +144,7 @@ struct LandscapeSectionBuilder {
                 points: [
                     LabelledPoint(x: 0, y: 0, label: "saddle"), LabelledPoint(x: root, y: root, label: "minimum (ab = ab*)"),
                     LabelledPoint(x: -root, y: -root, label: "minimum (ab = ab*)"), LabelledPoint(x: start[0], y: start[1], label: "start"),
-                ])))
+                ], valueLabel: "mean loss, ½·squared error")))
     }
 
     // MARK: Findings

@@ -141,6 +141,8 @@ public struct KroneckerEigenbasis<Scalar: BLASScalar>: Sendable {
     // MARK: Implementation
 
     /// Qa·[(Qaᵀ·X·Qb) ⊙ (D + λ)^p]·Qbᵀ, D = λa·λbᵀ when `diagonal` is nil.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func apply(_ x: Matrix<Scalar>, diagonal: Matrix<Scalar>?, exponent: Scalar, damping: Scalar, operation: String) throws -> Matrix<Scalar> {
         try checkOperand(x, operation)
         guard damping.isFinite, damping >= 0 else {

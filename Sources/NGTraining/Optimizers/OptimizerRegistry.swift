@@ -17,7 +17,7 @@ import NGOptimizers
 /// | `tonga`        | 1                                               | 10⁻² / 0.1, LM                  | rank 20 |
 /// | `ngd`          | 1                                               | 10⁻⁴ / 10⁻², LM                 | exact Fisher: dense Cholesky up to 4096 parameters, else CG (≤ 50 iterations) on Gauss-Newton products; KL bound 1 (glm) / 10⁻³ |
 /// | `kfac`         | from the quadratic model (`--lr`: fixed, μ = 0.9) | 10⁻³ / 10⁻² (autoencoder 3·10⁻³), LM | Martens & Grosse 2015; inverses every 10 steps; autoencoder: statistics and model on ¼ of the batch |
-/// | `ekfac`        | 1                                               | 10⁻³ / 10⁻², LM                 | George et al. 2018 |
+/// | `ekfac`        | 1                                               | 10⁻³ / 10⁻², LM                 | George et al. 2018; eigenbasis every step (glm) or 10 steps, scalings every step |
 /// | `hessian-free` | — (CG backtracking + line search)               | 1, Martens' LM                  | Martens 2010 |
 /// | `ksd`          | — (subspace minimization)                       | 1                               | Vinyals & Povey 2012 |
 /// | `newton`       | —                                               | 10⁻³, LM                        | dense Hessian, up to 4096 parameters |
@@ -131,7 +131,10 @@ public enum OptimizerRegistry {
         case "ngd": return try naturalGradient(context: context, learningRate: learningRate, damping: damping)
         case "kfac": return AnyOptimizer(try KFAC(settings: kfacSettings(context: context, damping: damping)))
         case "ekfac":
-            let approximation = try EKFACApproximation<Scalar>(source: fisherSource(context))
+            // George et al. 2018 refresh the eigenbasis every T_eig steps and the scalings every
+            // step; a fresh basis each step costs an eigendecomposition of every factor per step.
+            let approximation = try EKFACApproximation<Scalar>(
+                source: fisherSource(context), eigenbasisUpdateInterval: context.family == .generalizedLinear ? 1 : 10)
             return AnyOptimizer(try NaturalGradientDescent(approximation: approximation, settings: curvatureSettings(context, learningRate, damping)))
         case "tonga":
             let approximation = try TONGAApproximation<Scalar>(rank: min(20, max(1, context.batchSize - 1)))

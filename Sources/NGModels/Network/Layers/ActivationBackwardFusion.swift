@@ -23,7 +23,7 @@ extension ActivationFunction {
         input x: Matrix<Scalar>, output y: Matrix<Scalar>, _ delta: inout Matrix<Scalar>, columnSums: UnsafeMutablePointer<Scalar>
     ) {
         switch self {
-        case .tanh: Self.derivativeAndColumnSums(x, y, &delta, columnSums, TanhDerivativeKernel())
+        case .tanh: Self.derivativeAndColumnSums(x, y, &delta, columnSums, TanhDerivativeKernel(), vectorized: Scalar.self == Float.self)
         case .sigmoid: Self.derivativeAndColumnSums(x, y, &delta, columnSums, SigmoidDerivativeKernel())
         case .relu: Self.derivativeAndColumnSums(x, y, &delta, columnSums, ReluDerivativeKernel())
         case .softplus: Self.derivativeAndColumnSums(x, y, &delta, columnSums, SoftplusDerivativeKernel())
@@ -32,10 +32,16 @@ extension ActivationFunction {
     }
 
     /// Δᵢⱼ ← kernel(xᵢⱼ, yᵢⱼ, Δᵢⱼ, Δᵢⱼ) and columnSums[j] = Σᵢ Δᵢⱼ (see ``multiplyDerivativeInPlace(input:output:_:columnSums:)``).
+    ///
+    /// With `vectorized` (tanh in Float only) each chunk runs
+    /// ``VectorKernels/tanhDerivativeAndColumnSums(output:delta:rows:columns:sums:level:)`` at
+    /// `level` instead of the Swift loop: the same arithmetic in the same order, so the same bits.
     static func derivativeAndColumnSums<K: EntrywiseKernel>(
         _ x: Matrix<K.Scalar>, _ y: Matrix<K.Scalar>, _ delta: inout Matrix<K.Scalar>,
-        _ columnSums: UnsafeMutablePointer<K.Scalar>, _ kernel: K
+        _ columnSums: UnsafeMutablePointer<K.Scalar>, _ kernel: K,
+        vectorized: Bool = false, level: VectorKernels.Level = .current
     ) {
+        precondition(!vectorized || K.Scalar.self == Float.self, "ActivationFunction: the vector kernel is Float only")
         let (rows, columns) = (delta.rows, delta.columns)
         precondition(x.rows == rows && x.columns == columns && y.rows == rows && y.columns == columns,
                      "ActivationFunction: operand shapes differ")
@@ -52,6 +58,14 @@ extension ActivationFunction {
                         let partialBase = pp.baseAddress
                         ParallelChunks.forEach(count: rows * columns, alignment: columns) { chunk, range in
                             let sums = chunk == 0 ? columnSums : partialBase! + (chunk - 1) * columns
+                            if vectorized {
+                                VectorKernels.tanhDerivativeAndColumnSums(
+                                    output: UnsafeRawPointer(yBase + range.lowerBound).assumingMemoryBound(to: Float.self),
+                                    delta: UnsafeMutableRawPointer(dBase + range.lowerBound).assumingMemoryBound(to: Float.self),
+                                    rows: range.count / columns, columns: columns,
+                                    sums: UnsafeMutableRawPointer(sums).assumingMemoryBound(to: Float.self), level: level)
+                                return
+                            }
                             var offset = range.lowerBound
                             while offset < range.upperBound {
                                 let (xRow, yRow, dRow) = (xBase + offset, yBase + offset, dBase + offset)

@@ -38,13 +38,18 @@ public enum ActivationFunction: String, CaseIterable, Sendable {
     /// y = φ(x) entrywise.
     ///
     /// In Float, tanh, sigmoid and softplus use ``FastMath`` (tanh ≤ 6 ulp, the others ≤ 3 ulp,
-    /// vectorized); in Double the libm functions.
+    /// vectorized; tanh and sigmoid through ``VectorKernels`` at the processor's widest vector
+    /// instructions, same bits); in Double the libm functions.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func apply<Scalar: BLASScalar>(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
         switch self {
-        case .tanh: return Self.map(x, x, x, x, TanhKernel())
-        case .sigmoid: return Self.map(x, x, x, x, SigmoidKernel())
+        case .tanh:
+            if Scalar.self == Float.self { return VectorKernels.map(x, VectorKernels.tanh) }
+            return Self.map(x, x, x, x, TanhKernel())
+        case .sigmoid:
+            if Scalar.self == Float.self { return VectorKernels.map(x, VectorKernels.logistic) }
+            return Self.map(x, x, x, x, SigmoidKernel())
         case .relu: return Self.map(x, x, x, x, ReluKernel())
         case .softplus: return Self.map(x, x, x, x, SoftplusKernel())
         case .identity: return x

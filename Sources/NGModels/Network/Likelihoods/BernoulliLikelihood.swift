@@ -72,12 +72,14 @@ public struct BernoulliLikelihood<Scalar: BLASScalar>: Likelihood {
     /// e/(1 + e) for z < 0 — finite for every finite logit.
     ///
     /// Writes each example's loss ℓᵢ to `losses[i]` and the gradients to `gradients` (row-major,
-    /// N×out) when given, and returns Σᵢ ℓᵢ (accumulated in Double across examples).
+    /// N×out) when given, and returns Σᵢ ℓᵢ (accumulated in Double across examples). In Float the
+    /// rows run through ``VectorKernels`` at `vectorLevel` (nil: the Swift loop; the same bits).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func fusedLossAndGradients(
         outputs: Matrix<Scalar>, targets: Matrix<Scalar>, gradientScale: Scalar,
-        gradients: UnsafeMutablePointer<Scalar>?, losses: UnsafeMutablePointer<Scalar>?
+        gradients: UnsafeMutablePointer<Scalar>?, losses: UnsafeMutablePointer<Scalar>?,
+        vectorLevel: VectorKernels.Level? = .current
     ) -> Double {
         let (rows, columns) = (outputs.rows, outputs.columns)
         guard rows > 0, columns > 0 else { return 0 }
@@ -96,9 +98,10 @@ public struct BernoulliLikelihood<Scalar: BLASScalar>: Likelihood {
                             for i in (range.lowerBound / columns)..<(range.upperBound / columns) {
                                 let (zRow, yRow) = (z + i * columns, y + i * columns)
                                 if let gradients {
-                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: gradients + i * columns)
+                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: gradients + i * columns,
+                                                   vectorLevel: vectorLevel)
                                 } else {
-                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: nil)
+                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: nil, vectorLevel: vectorLevel)
                                 }
                                 let loss = ElementwiseKernels.sum(term, count: columns)
                                 losses?[i] = loss
@@ -114,17 +117,22 @@ public struct BernoulliLikelihood<Scalar: BLASScalar>: Likelihood {
     }
 
     /// One example: terms[j] = softplus(z_j) − y_j·z_j and, when given, gradients[j] = α·(σ(z_j) − y_j).
+    /// In Float, by ``VectorKernels/bernoulli(logits:targets:count:scale:terms:gradients:level:)``
+    /// at `vectorLevel`, or by the Swift loop (the same bits) when it is nil.
     @inline(__always)
     static func rowKernel(
         _ z: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, columns: Int, scale: Scalar,
-        terms: UnsafeMutablePointer<Scalar>, gradients: UnsafeMutablePointer<Scalar>?
+        terms: UnsafeMutablePointer<Scalar>, gradients: UnsafeMutablePointer<Scalar>?,
+        vectorLevel: VectorKernels.Level? = .current
     ) {
         if Scalar.self == Float.self {
             let (zf, yf) = (UnsafeRawPointer(z).assumingMemoryBound(to: Float.self), UnsafeRawPointer(y).assumingMemoryBound(to: Float.self))
             let tf = UnsafeMutableRawPointer(terms).assumingMemoryBound(to: Float.self)
             let alpha = ElementwiseKernels.asFloat(scale)
-            if let gradients {
-                let gf = UnsafeMutableRawPointer(gradients).assumingMemoryBound(to: Float.self)
+            let gf = gradients.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
+            if let level = vectorLevel {
+                VectorKernels.bernoulli(logits: zf, targets: yf, count: columns, scale: alpha, terms: tf, gradients: gf, level: level)
+            } else if let gf {
                 for j in 0..<columns {
                     let (logit, target) = (zf[j], yf[j])
                     let e = FastMath.exp(-Float(bitPattern: logit.bitPattern & 0x7FFF_FFFF))

@@ -23,6 +23,11 @@
 /// |x| = 7.93, and ±0, ±∞ and NaN map as the libm functions map them (NaN to NaN).
 ///
 /// Double keeps the libm functions: its training runs are the reference, not the fast path.
+///
+/// The batch loops of tanh, the logistic and the Bernoulli loss run a C copy of these functions
+/// (`Sources/CKernels/CKernels.c`, through ``VectorKernels``) compiled for AVX2 and AVX-512 as
+/// well as the baseline; it must stay operation for operation the same — `NetworkVectorKernelTests`
+/// checks that both give the same bits at every level.
 public enum FastMath {
     /// eˣ for Float, ≤ 1.3 ulp wherever the result is a normal number, gradual underflow below
     /// (0 beneath x ≈ −103.9), ∞ above x ≈ 88.72, NaN → NaN.
