@@ -104,7 +104,7 @@ extension ComparisonTask {
             ComparisonTask(
                 data: "mnist5k", model: "autoencoder",
                 optimizers: ["momentum", "adam", "shampoo", "kfac"].map { OptimizerChoice($0) },
-                steps: smoke ? 3 : 60, batchSize: smoke ? 100 : 1000, seed: seed, recordInterval: smoke ? 1 : 5),
+                steps: smoke ? 3 : 120, batchSize: smoke ? 100 : 1000, seed: seed, recordInterval: smoke ? 1 : 5),
             ComparisonTask(
                 data: "mnist5k", model: smoke ? "mlp:784-16-10" : "mlp:784-256-10",
                 optimizers: ["sgd", "adam", "shampoo", "kfac", "ekfac"].map { OptimizerChoice($0) },
