@@ -6,9 +6,13 @@ import Foundation
 /// people with the common colour-vision deficiencies, in an order that puts the darkest,
 /// most separable hues first (the yellow is left out: it vanishes on white). Each series also
 /// gets its own dash pattern and marker shape, so lines stay distinguishable when printed in
-/// grey. With more series than colours the colours repeat with a different dash pattern.
+/// grey. Beyond Okabe–Ito's seven come four dark hues of Paul Tol's muted scheme (indigo, wine,
+/// olive, grey), so a plot of every optimizer (11 series) still has one colour per line; with
+/// more series than colours the colours repeat with a different dash pattern.
 enum Palette {
-    static let colors = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#8C6D31"]
+    static let colors = [
+        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#332288", "#882255", "#999933", "#888888",
+    ]
     /// SVG `stroke-dasharray` values; nil is solid.
     static let dashes: [String?] = [nil, "7 3", "2 2", "10 3 2 3", "4 2", "12 3 2 3 2 3", "16 5", "1 4"]
     static let markers: [MarkerShape] = [.circle, .square, .triangle, .diamond, .invertedTriangle, .cross, .plus, .star]
