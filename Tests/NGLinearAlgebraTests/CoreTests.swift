@@ -345,3 +345,25 @@ func expectShapeMismatch(
         Issue.record("expected LinearAlgebraError, got \(error)", sourceLocation: sourceLocation)
     }
 }
+
+@Suite("Finiteness checks")
+struct FinitenessTests {
+    func check<T: BLASScalar>(_: T.Type) {
+        let clean = Vector<T>((0..<37).map { T($0) - 18 })
+        #expect(clean.isFinite)
+        #expect(Vector<T>([]).isFinite)
+        for bad in [T.nan, T.infinity, -T.infinity] {
+            for position in [0, 17, 36] {
+                var vector = clean
+                vector[position] = bad
+                #expect(!vector.isFinite, "\(T.self): \(bad) at \(position)")
+            }
+        }
+        #expect(Vector<T>([T.greatestFiniteMagnitude, -T.greatestFiniteMagnitude]).isFinite)
+    }
+
+    @Test func vectorsWithNaNOrInfinityAreNotFinite() {
+        check(Float.self)
+        check(Double.self)
+    }
+}

@@ -72,7 +72,7 @@ extension DenseStorage {
     /// maxᵢ |xᵢ| over the entries (0 when empty).
     @inlinable public var maxMagnitude: Scalar { elements.reduce(0) { Swift.max($0, Swift.abs($1)) } }
     /// Whether every entry is finite (no NaN or ±∞).
-    @inlinable public var isFinite: Bool { elements.allSatisfy { $0.isFinite } }
+    @inlinable public var isFinite: Bool { elements.withUnsafeBufferPointer { Scalar.allFinite($0) } }
 
     /// Applies `transform` to every entry.
     @inlinable

@@ -33,6 +33,11 @@ where Self.RawSignificand: FixedWidthInteger {
     /// "float32" or "float64", as NumPy and safetensors name the type.
     static var precisionName: String { get }
 
+    /// Whether every entry is finite: one witness call, then a concrete loop, so that generic
+    /// callers that are not specialized (optimizers stepping through a type-erased box) do not
+    /// pay a protocol dispatch per entry.
+    static func allFinite(_ x: UnsafeBufferPointer<Self>) -> Bool
+
     // MARK: BLAS level 3 and 2 (row-major)
     static func gemm(
         _ transA: Transpose, _ transB: Transpose, _ m: Int32, _ n: Int32, _ k: Int32,

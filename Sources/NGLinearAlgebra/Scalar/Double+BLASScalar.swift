@@ -4,6 +4,12 @@ import RealModule
 extension Double: BLASScalar {
     public static var precisionName: String { "float64" }
 
+    public static func allFinite(_ x: UnsafeBufferPointer<Double>) -> Bool {
+        var finite = true
+        for value in x { finite = finite && value.isFinite }
+        return finite
+    }
+
     @inlinable public static func gemm(
         _ transA: Transpose, _ transB: Transpose, _ m: Int32, _ n: Int32, _ k: Int32,
         _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int32, _ b: UnsafePointer<Double>, _ ldb: Int32,

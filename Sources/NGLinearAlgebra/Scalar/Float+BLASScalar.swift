@@ -4,6 +4,12 @@ import RealModule
 extension Float: BLASScalar {
     public static var precisionName: String { "float32" }
 
+    public static func allFinite(_ x: UnsafeBufferPointer<Float>) -> Bool {
+        var finite = true
+        for value in x { finite = finite && value.isFinite }
+        return finite
+    }
+
     @inlinable public static func gemm(
         _ transA: Transpose, _ transB: Transpose, _ m: Int32, _ n: Int32, _ k: Int32,
         _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int32, _ b: UnsafePointer<Float>, _ ldb: Int32,
