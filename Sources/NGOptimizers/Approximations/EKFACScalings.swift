@@ -18,6 +18,8 @@ enum EKFACScalings {
     /// - for L = 1 it is the outer product of two rows, whose entrywise square is the outer
     ///   product of the rows' squares, so the whole sum is one gemm (P_g²)ᵀ·(P_a²);
     /// - for L > 1 it is one small gemm per example, squared and accumulated.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func accumulate<Scalar: BLASScalar>(
         into s: inout Matrix<Scalar>, basis: KroneckerEigenbasis<Scalar>, inputs a: Matrix<Scalar>, outputGradients g: Matrix<Scalar>,
         rowsPerExample: Int, weight: Scalar
