@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "NGCurvature", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels"]),
         .target(name: "NGOptimizers", dependencies: ["NGLinearAlgebra", "NGRandom", "NGModels", "NGCurvature"]),
         .target(name: "NGTraining", dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers"]),
-        .target(name: "NGReport", dependencies: ["NGLinearAlgebra"]),
+        .target(name: "NGReport", dependencies: ["NGLinearAlgebra", "NGData"]),
         .target(
             name: "NGExperiments",
             dependencies: ["NGLinearAlgebra", "NGRandom", "NGData", "NGModels", "NGCurvature", "NGOptimizers", "NGTraining", "NGReport"]
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NGCurvatureTests", dependencies: ["NGCurvature", "NGTestSupport"]),
         .testTarget(name: "NGOptimizersTests", dependencies: ["NGOptimizers", "NGTestSupport"]),
         .testTarget(name: "NGTrainingTests", dependencies: ["NGTraining", "NGTestSupport"]),
-        .testTarget(name: "NGReportTests", dependencies: ["NGReport", "NGTestSupport"]),
+        .testTarget(name: "NGReportTests", dependencies: ["NGReport", "NGData", "NGTestSupport"]),
         .testTarget(name: "NGExperimentsTests", dependencies: ["NGExperiments", "NGTestSupport"]),
         .testTarget(name: "NGCLITests", dependencies: ["NGCLI", "NGTestSupport"]),
     ]

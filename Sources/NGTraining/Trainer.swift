@@ -100,7 +100,7 @@ public struct Trainer<O: Objective> {
 
         func result(_ reason: StopReason) -> TrainingResult {
             TrainingResult(
-                state: state, stepSeconds: stepSeconds, wallSeconds: seconds(clock.now - sessionStart), stopReason: reason,
+                state: state, stepSeconds: stepSeconds, wallSeconds: (clock.now - sessionStart).inSeconds, stopReason: reason,
                 lastDiagnostics: diagnostics)
         }
         func stop(failingStep: Int, _ detail: String) throws -> Never {
@@ -135,7 +135,7 @@ public struct Trainer<O: Objective> {
                 parameters = before
                 try stop(failingStep: step - 1, "a non-finite loss or gradient (\(message))")
             }
-            let elapsed = seconds(clock.now - start)
+            let elapsed = (clock.now - start).inSeconds
             // The batch loss is J at the parameters this step started from.
             guard report.loss.isFinite else { try stop(failingStep: step - 1, "parameters whose batch loss is \(report.loss)") }
             if step - 1 > lastGoodStep {
@@ -162,9 +162,5 @@ public struct Trainer<O: Objective> {
         try record()
         try checkpointWriter?(TrainingSnapshot(parameters: parameters, state: state, reason: .final))
         return result(.completed)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

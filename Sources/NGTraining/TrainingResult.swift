@@ -71,12 +71,7 @@ public struct TrainingResult: Sendable {
     public var loss: Double { state.history.last?.loss ?? .nan }
 
     /// The median of ``stepSeconds`` (0 without steps).
-    public var medianStepSeconds: Double {
-        let sorted = stepSeconds.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    public var medianStepSeconds: Double { stepSeconds.median ?? 0 }
 }
 
 /// A moment at which the trainer hands its parameters to the checkpoint writer.

@@ -1,4 +1,5 @@
 import Foundation
+import NGData
 import NGReport
 import Testing
 

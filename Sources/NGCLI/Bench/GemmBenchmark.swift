@@ -79,15 +79,11 @@ struct GemmBenchmark {
 func seconds(_ body: () -> Void) -> Double {
     let clock = ContinuousClock()
     let elapsed = clock.measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return elapsed.inSeconds
 }
 
 /// The median of a non-empty list.
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid])
-}
+func median(_ values: [Double]) -> Double { values.median ?? .nan }
 
 /// The raw CBLAS call, C = A·B row-major, that the package's path is compared with.
 protocol DirectGemm {

@@ -58,7 +58,7 @@ public struct ExperimentCommand: ParsableCommand {
             let start = clock.now
             let section = try experiment.run(settings)
             let elapsed = clock.now - start
-            ReportOutput.status("experiment \(experiment.name) done in \(String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)) s")
+            ReportOutput.status("experiment \(experiment.name) done in \(String(format: "%.1f", elapsed.inSeconds)) s")
             try ReportOutput.write(section, to: folder)
             if !json { print(ReportOutput.text(section)) }
             sections.append(section)

@@ -109,7 +109,7 @@ public struct FitCommand: ParsableCommand {
             }
         }
         let elapsed = ContinuousClock.now - start
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        report.seconds = elapsed.inSeconds
         return report
     }
 }

@@ -34,7 +34,7 @@ public enum Comparison {
         return ComparisonOutcome(
             task: task, runs: runs.map(\.run), target: target, rows: runs.map { ComparisonRow(run: $0.run, target: target.value) },
             reportsAccuracy: classifies,
-            seconds: Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18)
+            seconds: duration.inSeconds)
     }
 
     /// Loads the data once and checks that they fit the model, so that a bad `--data` fails

@@ -90,7 +90,7 @@ public enum ConvergenceExperiment {
             findings: findings, howToRead: howToRead, tables: tables, figures: figures,
             record: RunRecord(
                 command: settings.command, seed: settings.seed, configuration: configuration,
-                seconds: Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18))
+                seconds: duration.inSeconds))
     }
 
     static let howToRead = """

@@ -96,7 +96,7 @@ public struct QuadraticTrace: Sendable {
                 return QuadraticTrace(label: label, history: history, divergedAtStep: step, parameters: parameters)
             }
             let duration = clock.now - start
-            seconds += Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+            seconds += duration.inSeconds
             let error = problem.error(at: parameters)
             guard error.isFinite else { return QuadraticTrace(label: label, history: history, divergedAtStep: step, parameters: parameters) }
             history.append(HistoryEntry(step: step, seconds: seconds, loss: error))

@@ -102,9 +102,9 @@ struct EfficiencyBenchmark: Sendable {
                         generator.shuffle(&indices)
                         let clock = ContinuousClock.now
                         _ = try optimizer.step(&parameters, objective: objective, batch: .examples(Array(indices.prefix(batch))))
-                        if step >= warmupSteps { times.append(TimingClock.seconds(since: clock)) }
+                        if step >= warmupSteps { times.append(clock.elapsedSeconds) }
                     }
-                    cell.stepSeconds = TimingClock.median(times)
+                    cell.stepSeconds = (times.median ?? .nan)
                     cell.peakMemoryBytes = meter.peakIncreaseBytes()
                     cell.stateBytes = EfficiencyStateBytes.of(optimizer)
                     if cell.stepSeconds > stepBudgetSeconds { overBudget.insert(label) }

@@ -42,7 +42,7 @@ public enum EfficiencyExperiment {
         ]
         let record = RunRecord(
             command: settings.command, seed: settings.seed, configuration: configuration, started: started,
-            seconds: TimingClock.seconds(since: clock))
+            seconds: clock.elapsedSeconds)
         return EfficiencySectionBuilder(benchmark: benchmark, measurements: measurements).section(record: record)
     }
 }

@@ -78,7 +78,7 @@ public enum KFACExperiment {
         let sweep = try plan.sweep.run(seed: settings.seed, progress: settings.progress)
         let record = RunRecord(
             command: settings.command, seed: settings.seed, configuration: plan.configuration.merging(["scale": settings.scale.rawValue]) { $1 },
-            started: started, seconds: TimingClock.seconds(since: clock))
+            started: started, seconds: clock.elapsedSeconds)
         return KFACSectionBuilder(plan: plan, fidelity: fidelity, baselines: baselines, sweep: sweep).section(record: record)
     }
 }

@@ -65,7 +65,7 @@ public enum LandscapeExperiment {
         ]
         let record = RunRecord(
             command: settings.command, seed: settings.seed, configuration: configuration, started: started,
-            seconds: TimingClock.seconds(since: clock))
+            seconds: clock.elapsedSeconds)
         return LandscapeSectionBuilder(
             gaussian: gaussian, optimum: optimum, slice: slice, saddle: saddle, moments: moments, plan: plan
         ).section(record: record)

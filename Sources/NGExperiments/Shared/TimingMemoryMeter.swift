@@ -45,20 +45,3 @@ public struct TimingMemoryMeter: Sendable {
         return nil
     }
 }
-
-/// Wall-clock timing in seconds.
-enum TimingClock {
-    /// Seconds since `start`.
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let duration = ContinuousClock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
-
-    /// The median of `values` (NaN when empty).
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
-}

@@ -46,21 +46,16 @@ public struct TrainingRun: Sendable {
         session.onStep = onStep
         let name = label ?? configuration.optimizer
         PeakMemoryMeter.reset()
-        let clock = ContinuousClock()
-        let start = clock.now
-        func elapsed() -> Double {
-            let duration = clock.now - start
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-        }
+        let start = ContinuousClock.now
         do {
             let report = try session.run()
             return TrainingRun(
                 label: name, configuration: configuration, history: report.history, report: report, divergedAtStep: nil,
-                stepSecondsMedian: report.stepSecondsMedian, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: elapsed())
+                stepSecondsMedian: report.stepSecondsMedian, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: start.elapsedSeconds)
         } catch let TrainingError.nonFinite(step, _, _, result) {
             return TrainingRun(
                 label: name, configuration: configuration, history: result.state.history, report: nil, divergedAtStep: step,
-                stepSecondsMedian: result.medianStepSeconds, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: elapsed())
+                stepSecondsMedian: result.medianStepSeconds, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: start.elapsedSeconds)
         }
     }
 }

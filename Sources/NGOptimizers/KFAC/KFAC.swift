@@ -71,7 +71,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         let layers = objective.layers
         let point = try objective.evaluate(at: parameters, batch: batch)
         var timings = state.timings
-        timings.evaluation += KFACTimings.seconds(since: stepStart)
+        timings.evaluation += stepStart.elapsedSeconds
         guard point.loss.isFinite, KFACKernels.isFinite(point.gradient) else {
             throw OptimizerError.nonFinite("K-FAC: the loss or the gradient is not finite at step \(state.step) (loss \(point.loss))")
         }
@@ -101,7 +101,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
                 exampleLimit: settings.statisticsExampleLimit)
             state.statisticsUpdates += 1
         }
-        timings.statistics += KFACTimings.seconds(since: partStart)
+        timings.statistics += partStart.elapsedSeconds
         // 3. Inverses.
         partStart = ContinuousClock.now
         let strength = state.damping + penalty
@@ -111,7 +111,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
             }
             state.inverseDamping = strength
         }
-        timings.inverses += KFACTimings.seconds(since: partStart)
+        timings.inverses += partStart.elapsedSeconds
         partStart = ContinuousClock.now
         // 4. F̃⁻¹∇J into the kept buffer; Δ = −F̃⁻¹∇J.
         try precondition(point.gradient)
@@ -121,7 +121,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
         guard gradientDotPreconditioned.isFinite else {
             throw OptimizerError.nonFinite("K-FAC: the preconditioned gradient is not finite at step \(step)")
         }
-        timings.preconditioning += KFACTimings.seconds(since: partStart)
+        timings.preconditioning += partStart.elapsedSeconds
         partStart = ContinuousClock.now
         // 5. α and μ.
         var learningRate: Scalar, momentum: Scalar
@@ -167,7 +167,7 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
             }
             (learningRate, momentum) = try KFACQuadraticModel.stepSizes(model!, damping: state.damping)
         }
-        timings.stepRule += KFACTimings.seconds(since: partStart)
+        timings.stepRule += partStart.elapsedSeconds
         if let klClip = settings.klClip, gradientDotPreconditioned > 0 {
             let scale = Swift.min(1, (klClip / (learningRate * learningRate * gradientDotPreconditioned)).squareRoot())
             learningRate *= scale
@@ -219,13 +219,13 @@ public struct KFAC<Scalar: BLASScalar>: Optimizer {
                 state.damping = adaptation.adapted(state.damping, rho: -Scalar.infinity)
             }
         }
-        timings.dampingAdaptation += KFACTimings.seconds(since: partStart)
+        timings.dampingAdaptation += partStart.elapsedSeconds
         // 7. θ ← θ + δ.
         try parameters.add(update)
         state.previousUpdate = update
         state.step += 1
         timings.steps += 1
-        timings.total += KFACTimings.seconds(since: stepStart)
+        timings.total += stepStart.elapsedSeconds
         state.timings = timings
         return StepReport(loss: Double(point.loss), diagnostics: diagnostics)
     }

@@ -27,10 +27,4 @@ public struct KFACTimings: Sendable, Equatable {
 
     /// The time outside the named parts: total − Σ parts.
     public var rest: Double { total - (evaluation + statistics + inverses + preconditioning + stepRule + dampingAdaptation) }
-
-    /// Seconds elapsed since `start`.
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let duration = ContinuousClock.now - start
-        return Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-    }
 }

@@ -1,46 +1,26 @@
 import Foundation
+import NGData
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// File-system operations with POSIX error reporting: atomic writes (a temporary file in the
-/// same folder, then `rename(2)`, so a reader never sees half a file) and folder creation, each
-/// failing with a ``ReportError`` that names the path and the operating system's reason.
-public enum AtomicFile {
+/// Report-folder writes through NGData's ``AtomicFile`` and folder creation, each failing with a
+/// ``ReportError`` that names the path and the operating system's reason.
+extension AtomicFile {
     /// Writes `data` to `path` atomically.
     /// - Throws: ``ReportError/unwritable(path:reason:)`` naming `path` (or its folder) and the reason.
     public static func write(_ data: Data, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw ReportError.unwritable(path: path, reason: "is a directory")
         }
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw ReportError.unwritable(path: path, reason: reason(errno)) }
-        var failure: Int32?
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
+        let failure: Failure? = data.withUnsafeBytes { raw in
+            do throws(Failure) { try write(raw, toPath: path) } catch { return error }
+            return nil
         }
-        if failure == nil && fsync(descriptor) != 0 { failure = errno }
-        if close(descriptor) != 0 && failure == nil { failure = errno }
-        if failure == nil && rename(temporary, path) != 0 { failure = errno }
-        if let failure {
-            unlink(temporary)
-            throw ReportError.unwritable(path: path, reason: reason(failure))
-        }
+        if let failure { throw ReportError.unwritable(path: path, reason: reason(failure.code)) }
     }
 
     /// Writes `text` as UTF-8 to `path` atomically.
@@ -71,14 +51,6 @@ public enum AtomicFile {
         if access(path, W_OK | X_OK) != 0 {
             throw ReportError.unwritable(path: path, reason: reason(errno))
         }
-    }
-
-    private static func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        return Glibc.write(descriptor, bytes, count)
-        #else
-        return Darwin.write(descriptor, bytes, count)
-        #endif
     }
 
     /// The operating system's message for `code`, lower-cased ("permission denied").

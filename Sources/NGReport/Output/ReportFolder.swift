@@ -1,4 +1,5 @@
 import Foundation
+import NGData
 
 /// An output folder of results: each section's JSON, its tables as CSV, its figures as SVG
 /// (with their data as CSV), and `report.html` rebuilt from every section found there — so

@@ -174,16 +174,12 @@ struct SessionJob: TrainingTaskVisitor {
         let train = task.trainLabels == nil ? nil : try task.trainMetrics(parameters: parameters, chunkSize: chunk)
         let report = TrainingReport(
             loss: result.loss, steps: result.state.step, seconds: result.state.seconds,
-            wallSeconds: Self.seconds(ContinuousClock.now - wallStart), stepSecondsMedian: result.medianStepSeconds,
+            wallSeconds: (ContinuousClock.now - wallStart).inSeconds, stepSecondsMedian: result.medianStepSeconds,
             peakMemoryBytes: PeakMemory.bytes(), history: result.state.history, testLoss: last?.testLoss, testAccuracy: last?.testAccuracy,
             trainAccuracy: train?.accuracy, seed: configuration.seed, stopped: result.stopReason, configuration: configuration,
             parameterCount: task.network.parameterCount, trainExamples: objective.exampleCount, testExamples: testExamples,
             diagnostics: result.lastDiagnostics.filter { $0.value.isFinite }, resumedFromStep: state?.step, runDirectory: directory?.url.path)
         return TrainingOutcome(report: report, parameters: parameters.elements.map { Double($0) })
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 
