@@ -36,9 +36,9 @@ struct EfficiencyExperimentTests {
 
     @Test func statusFieldsAreParsedInBytes() {
         let status = "Name:\tx\nVmHWM:\t  123 kB\nVmRSS:\t 100 kB\n"
-        #expect(TimingMemoryMeter.parse(status: status, field: "VmHWM") == 123 * 1024)
-        #expect(TimingMemoryMeter.parse(status: status, field: "VmRSS") == 100 * 1024)
-        #expect(TimingMemoryMeter.parse(status: status, field: "VmPeak") == nil)
+        #expect(PeakMemory.parse(status: status, field: "VmHWM") == 123 * 1024)
+        #expect(PeakMemory.parse(status: status, field: "VmRSS") == 100 * 1024)
+        #expect(PeakMemory.parse(status: status, field: "VmPeak") == nil)
     }
 
     @Test func aDenseMethodPastTheLimitIsReportedNotAffordable() throws {

@@ -20,8 +20,9 @@ enum ReportOutput {
     /// - Returns: the report's path.
     static func rebuild(_ folder: ReportFolder) throws -> String {
         do {
-            let ids = try folder.sections().map(\.id)
-            return try folder.rebuildReport(title: "NaturalGradient report", order: order(ids: ids))
+            let sections = try folder.sections()
+            return try folder.rebuildReport(
+                title: "NaturalGradient report", sections: ReportFolder.ordered(sections, by: order(ids: sections.map(\.id))))
         } catch let error as ReportError {
             throw ValidationError("--out: \(error)")
         }

@@ -73,6 +73,7 @@ public struct ComparisonTask: Sendable, Equatable, Codable {
     /// - Throws: ``TrainingError/invalidConfiguration(_:)``.
     public func validate() throws {
         guard !optimizers.isEmpty else { throw TrainingError.invalidConfiguration("a comparison needs at least one optimizer") }
+        try OptimizerChoice.checkDistinct(optimizers)
         guard recordInterval >= 1 else { throw TrainingError.invalidConfiguration("the record interval must be positive, got \(recordInterval)") }
         if let targetLoss, !targetLoss.isFinite {
             throw TrainingError.invalidConfiguration("--target-loss must be a finite number, got \(targetLoss)")

@@ -49,11 +49,17 @@ public struct OptimizerChoice: Sendable, Equatable, Codable, CustomStringConvert
             throw TrainingError.invalidConfiguration("--optimizers needs at least one name; choose from: \(OptimizerRegistry.names.joined(separator: ", "))")
         }
         let choices = try entries.map(OptimizerChoice.init(parsing:))
+        try checkDistinct(choices)
+        return choices
+    }
+
+    /// Throws when a choice appears twice (runs are told apart by their labels).
+    /// - Throws: ``TrainingError/invalidConfiguration(_:)`` naming the repeated choice.
+    public static func checkDistinct(_ choices: [OptimizerChoice]) throws {
         var seen = Set<String>()
         for choice in choices where !seen.insert(choice.description).inserted {
             throw TrainingError.invalidConfiguration("--optimizers lists \(choice) twice")
         }
-        return choices
     }
 
     /// Whether this is a first-order baseline (the default target is the best of these).

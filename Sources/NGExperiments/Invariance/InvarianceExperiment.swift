@@ -77,7 +77,7 @@ public enum InvarianceExperiment {
         /// The log-log slope of the final distance against the step size.
         public func slope(_ map: String, _ optimizer: InvarianceOptimizer) -> Double {
             let t = traces(map, optimizer)
-            return CurvatureMetrics.logLogSlope(x: t.map(\.stepSize), y: t.map(\.finalDistance))
+            return TimingPowerLaw(x: t.map(\.stepSize), y: t.map(\.finalDistance))?.exponent ?? .nan
         }
     }
 

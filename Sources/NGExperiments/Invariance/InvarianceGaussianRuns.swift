@@ -32,6 +32,6 @@ public enum InvarianceGaussianRuns {
                 break
             }
         }
-        return InvarianceTrace(map: "Gaussian (μ, Σ) vs (μ, L)", optimizer: kind, stepSize: h, distances: distances, stoppedAtStep: stopped)
+        return InvarianceTrace(map: InvarianceExperiment.gaussianName, optimizer: kind, stepSize: h, distances: distances, stoppedAtStep: stopped)
     }
 }

@@ -81,19 +81,4 @@ public enum CurvatureMetrics {
         }
         return zip(sums, counts).map { zip($0, $1).map { $0 / $1 } }
     }
-
-    /// The least-squares slope of log10(y) against log10(x) over the pairs with x, y > 0 (NaN
-    /// with fewer than two): the exponent p of y ∝ xᵖ.
-    public static func logLogSlope(x: [Double], y: [Double]) -> Double {
-        let pairs = zip(x, y).filter { $0.0 > 0 && $0.1 > 0 && $0.0.isFinite && $0.1.isFinite }.map { (log10($0.0), log10($0.1)) }
-        guard pairs.count >= 2 else { return .nan }
-        let meanX = pairs.map(\.0).reduce(0, +) / Double(pairs.count)
-        let meanY = pairs.map(\.1).reduce(0, +) / Double(pairs.count)
-        var sxy = 0.0, sxx = 0.0
-        for (u, v) in pairs {
-            sxy += (u - meanX) * (v - meanY)
-            sxx += (u - meanX) * (u - meanX)
-        }
-        return sxx > 0 ? sxy / sxx : .nan
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NGTraining
 
 /// The peak resident memory a piece of work adds to the process, on Linux.
 ///
@@ -15,33 +16,12 @@ public struct TimingMemoryMeter: Sendable {
 
     /// Trims the heap, resets the high-water mark (``PeakMemoryMeter/reset()``) and records the baseline.
     public init() {
-        baselineBytes = PeakMemoryMeter.reset() ? Self.statusField("VmRSS") : nil
+        baselineBytes = PeakMemoryMeter.reset() ? PeakMemory.bytes(field: "VmRSS") : nil
     }
 
     /// The peak resident set since the start minus the baseline, bytes (nil where unavailable).
     public func peakIncreaseBytes() -> Int? {
-        guard let baselineBytes, let peak = Self.statusField("VmHWM") else { return nil }
+        guard let baselineBytes, let peak = PeakMemory.bytes() else { return nil }
         return Swift.max(0, peak - baselineBytes)
-    }
-
-    /// A "Name:  123 kB" field of /proc/self/status in bytes.
-    static func statusField(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
-        return parse(status: status, field: name)
-    }
-
-    /// The field `name` ("VmHWM") of a /proc status text in bytes.
-    static func parse(status: String, field name: String) -> Int? {
-        for line in status.split(separator: "\n") where line.hasPrefix(name + ":") {
-            let fields = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let value = fields.first.flatMap({ Int($0) }) else { return nil }
-            switch fields.count > 1 ? fields[1].lowercased() : "kb" {
-            case "kb": return value * 1024
-            case "mb": return value * 1024 * 1024
-            case "b": return value
-            default: return nil
-            }
-        }
-        return nil
     }
 }

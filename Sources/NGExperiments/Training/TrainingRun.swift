@@ -51,7 +51,7 @@ public struct TrainingRun: Sendable {
             let report = try session.run()
             return TrainingRun(
                 label: name, configuration: configuration, history: report.history, report: report, divergedAtStep: nil,
-                stepSecondsMedian: report.stepSecondsMedian, peakMemoryBytes: PeakMemory.bytes(), wallSeconds: start.elapsedSeconds)
+                stepSecondsMedian: report.stepSecondsMedian, peakMemoryBytes: report.peakMemoryBytes, wallSeconds: start.elapsedSeconds)
         } catch let TrainingError.nonFinite(step, _, _, result) {
             return TrainingRun(
                 label: name, configuration: configuration, history: result.state.history, report: nil, divergedAtStep: step,

@@ -68,6 +68,9 @@ where Self.RawSignificand: FixedWidthInteger {
     // MARK: LAPACK (column-major interface; see the type's documentation)
     /// Cholesky factorization; `info > 0` means the leading minor of that order is not positive definite.
     static func potrf(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32) -> Int32
+    /// A ← A⁻¹ in place from potrf's Cholesky factor in the `uplo` triangle (column-major);
+    /// only that triangle is written. Info as LAPACK's (i > 0: the factor's diagonal entry i is zero).
+    static func potri(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32) -> Int32
     /// Symmetric eigendecomposition by divide and conquer; eigenvalues ascending in `w`.
     static func syevd(_ jobz: CChar, _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32, _ w: UnsafeMutablePointer<Self>) -> Int32
     /// Singular value decomposition by divide and conquer.

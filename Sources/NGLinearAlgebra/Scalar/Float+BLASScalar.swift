@@ -65,6 +65,9 @@ extension Float: BLASScalar {
     @inlinable public static func potrf(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
         LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, a, lda)
     }
+    @inlinable public static func potri(_ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32) -> Int32 {
+        LAPACKE_spotri_work(LAPACK_COL_MAJOR, uplo, n, a, lda)
+    }
 
     @inlinable public static func syevd(_ jobz: CChar, _ uplo: CChar, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32, _ w: UnsafeMutablePointer<Float>) -> Int32 {
         LAPACKE_ssyevd(LAPACK_COL_MAJOR, jobz, uplo, n, a, lda, w)

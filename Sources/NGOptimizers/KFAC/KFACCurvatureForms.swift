@@ -65,7 +65,7 @@ extension NetworkPoint: KFACCurvatureForms {
         var gram = [[Scalar]](repeating: [Scalar](repeating: 0, count: k), count: k)
         for i in 0..<k {
             for j in i..<k {
-                var value = KFACKernels.dot(tangents[i].elements, weighted[j].elements) / Scalar(n)
+                var value = try tangents[i].dot(weighted[j]) / Scalar(n)
                 if l2 > 0 { value += l2 * KFACKernels.maskedDot(penaltyMask.elements, directions[i].elements, directions[j].elements) }
                 gram[i][j] = value
                 gram[j][i] = value

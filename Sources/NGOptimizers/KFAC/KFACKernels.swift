@@ -26,15 +26,6 @@ enum KFACKernels {
         return v.elements.withUnsafeBufferPointer { Scalar.nrm2(Int32($0.count), $0.baseAddress!, 1) }.isFinite
     }
 
-    /// Σ aᵢ·bᵢ by one BLAS dot (arrays of equal length).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    static func dot<Scalar: BLASScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
-        precondition(a.count == b.count, "K-FAC: a dot product of \(a.count) and \(b.count) entries")
-        guard !a.isEmpty else { return 0 }
-        return a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in Scalar.dot(Int32(x.count), x.baseAddress!, 1, y.baseAddress!, 1) } }
-    }
-
     /// Σ mᵢ·aᵢ·bᵢ (arrays of equal length), accumulated in Double.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
@@ -119,7 +110,7 @@ enum KFACKernels {
         guard info == 0 else {
             throw OptimizerError.invalidArgument("K-FAC: a damped Kronecker factor (order \(n), shift \(shift)) is not positive definite; raise the damping")
         }
-        let inverted = u.elements.withUnsafeMutableBufferPointer { p in KFACLAPACK.potri(Int32(n), p.baseAddress!) }
+        let inverted = u.elements.withUnsafeMutableBufferPointer { p in Scalar.potri(CChar(UInt8(ascii: "L")), Int32(n), p.baseAddress!, Int32(n)) }
         guard inverted == 0 else {
             throw OptimizerError.invalidArgument("K-FAC: a damped Kronecker factor (order \(n), shift \(shift)) is singular to working precision; raise the damping")
         }

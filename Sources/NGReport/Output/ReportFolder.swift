@@ -72,6 +72,11 @@ public struct ReportFolder: Sendable {
             else { continue }
             sections.append(section)
         }
+        return Self.ordered(sections, by: order)
+    }
+
+    /// `sections` ordered by `order` (ids listed there first, in that order), then by id.
+    public static func ordered(_ sections: [ReportSection], by order: [String]) -> [ReportSection] {
         let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return sections.sorted { a, b in
             switch (rank[a.id], rank[b.id]) {
@@ -88,7 +93,15 @@ public struct ReportFolder: Sendable {
     /// - Throws: ``ReportError`` when the folder cannot be read or the report written.
     @discardableResult
     public func rebuildReport(title: String = "NaturalGradient report", order: [String] = []) throws -> String {
-        let report = Report(title: title, sections: try sections(order: order))
+        try rebuildReport(title: title, sections: try sections(order: order))
+    }
+
+    /// Rebuilds `report.html` from `sections` (read from the folder by the caller), in their order.
+    /// - Returns: the report's path.
+    /// - Throws: ``ReportError`` when the report cannot be written.
+    @discardableResult
+    public func rebuildReport(title: String, sections: [ReportSection]) throws -> String {
+        let report = Report(title: title, sections: sections)
         let reportPath = file("report.html")
         try AtomicFile.write(HTMLReport.render(report), to: reportPath)
         return reportPath

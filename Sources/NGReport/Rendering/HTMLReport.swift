@@ -59,7 +59,7 @@ public enum HTMLReport {
             for finding in section.findings { html += "<li>\(escape(finding))</li>\n" }
             html += "</ul>\n"
         }
-        if !section.howToRead.trimmingWhitespace().isEmpty {
+        if !section.howToRead.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             html += "<h3>How to read</h3>\n<div class=\"how-to-read\">\n"
             for paragraph in paragraphs(section.howToRead) { html += "<p>\(escape(paragraph))</p>\n" }
             html += "</div>\n"
@@ -156,7 +156,7 @@ public enum HTMLReport {
 
     /// Paragraphs separated by blank lines.
     static func paragraphs(_ text: String) -> [String] {
-        text.components(separatedBy: "\n\n").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 
     static func escape(_ text: String) -> String { XMLText.escape(text) }

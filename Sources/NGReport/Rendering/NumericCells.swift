@@ -1,3 +1,5 @@
+import Foundation
+
 /// Recognises table cells that hold numbers (as ``Table/cell(_:digits:)`` and producers format
 /// them), so that numeric columns can be right-aligned in text and HTML.
 enum NumericCells {
@@ -5,7 +7,7 @@ enum NumericCells {
     /// point, exponent (`e-05`, `×10⁻³`), thousands separators, a trailing unit-less `%` or `x`/`×`
     /// multiplier; or one of the placeholders `—`, `-`, `NaN`, `∞`, `−∞`, `n/a`.
     static func isNumeric(_ cell: String) -> Bool {
-        let text = cell.trimmingWhitespace()
+        let text = cell.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty || ["—", "-", "–", "NaN", "nan", "∞", "−∞", "-∞", "+∞", "n/a", "inf", "-inf"].contains(text) { return true }
         var sawDigit = false
         for scalar in text.unicodeScalars {
@@ -24,14 +26,5 @@ enum NumericCells {
             let cells = table.rows.map { $0[column] }
             return !cells.isEmpty && cells.allSatisfy(isNumeric) && cells.contains { $0.contains(where: \.isNumber) }
         }
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }
