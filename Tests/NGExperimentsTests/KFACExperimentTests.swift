@@ -66,9 +66,9 @@ struct KFACExperimentTests {
     }
 
     @Test func cosineAndRelativeErrorByHand() throws {
-        #expect(abs(try KFACDirectionComparison.cosine(Vector<Double>([1, 0]), Vector([1, 1])) - 0.5.squareRoot()) < 1e-15)
+        #expect(abs(CurvatureMetrics.cosine(Vector<Double>([1, 0]), Vector([1, 1])) - 0.5.squareRoot()) < 1e-15)
         let a = try Matrix<Double>([[1, 0], [0, 1]]), b = try Matrix<Double>([[2, 0], [0, 0]])
-        #expect(abs(KFACDirectionComparison.relativeError(a, b) - 0.5.squareRoot()) < 1e-15)  // ‖a − b‖ / ‖b‖ = √2 / 2
+        #expect(abs(CurvatureMetrics.relativeFrobeniusDifference(a, from: b) - 0.5.squareRoot()) < 1e-15)  // ‖a − b‖ / ‖b‖ = √2 / 2
     }
 
     @Test func smokeRunHasTheSectionsStructure() throws {

@@ -72,6 +72,9 @@ public enum ComparisonSection {
     static func findings(_ result: ComparisonOutcome) -> [String] {
         var sentences = [String]()
         let rows = result.rows
+        // Rows are in the task's optimizer order.
+        let firstOrder = Set(zip(result.task.optimizers, rows).filter { $0.0.isFirstOrder }.map { $0.1.optimizer })
+        let isFirstOrder = { (label: String) in firstOrder.contains(label) }
         guard let target = result.target.value else {
             return ["Every run diverged; there is no target loss to compare against."]
         }
@@ -127,10 +130,6 @@ public enum ComparisonSection {
             + "Loss against steps shows what each update is worth; loss against wall time charges each method for its extra work (a curvature step is often several times a gradient step). "
             + (result.reportsAccuracy ? "Test accuracy shows whether a faster-falling training loss also generalizes. " : "")
             + "Runs that diverged end where their last finite loss was recorded."
-    }
-
-    static func isFirstOrder(_ label: String) -> Bool {
-        OptimizerChoice.firstOrderNames.contains(String(label.split(separator: "@").first ?? ""))
     }
 
     static func format(_ seconds: Double) -> String {

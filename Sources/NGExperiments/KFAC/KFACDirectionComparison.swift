@@ -55,42 +55,18 @@ struct KFACDirectionComparison: Sendable, Equatable, Codable {
             try exactlyDamped.updateInverse(damping: lambda)
             try blocks.updateInverse(damping: lambda)
             directions.append(KFACDirectionComparison(
-                damping: damping, kfacCosine: try cosine(factored.solve(gradient), exact),
-                kfacExactDampingCosine: try cosine(exactlyDamped.solve(gradient), exact),
-                blockDiagonalCosine: try cosine(blocks.solve(gradient), exact), gradientCosine: try cosine(gradient, exact)))
+                damping: damping, kfacCosine: CurvatureMetrics.cosine(try factored.solve(gradient), exact),
+                kfacExactDampingCosine: CurvatureMetrics.cosine(try exactlyDamped.solve(gradient), exact),
+                blockDiagonalCosine: CurvatureMetrics.cosine(try blocks.solve(gradient), exact),
+                gradientCosine: CurvatureMetrics.cosine(gradient, exact)))
         }
         let kronecker = try factored.denseMatrix()
         let blockDiagonal = try blocks.denseMatrix()
         let matrices = KFACMatrixErrors(
-            kfac: relativeError(kronecker, fisher), blockDiagonal: relativeError(blockDiagonal, fisher),
-            kfacAgainstBlocks: relativeError(kronecker, blockDiagonal))
+            kfac: CurvatureMetrics.relativeFrobeniusDifference(kronecker, from: fisher),
+            blockDiagonal: CurvatureMetrics.relativeFrobeniusDifference(blockDiagonal, from: fisher),
+            kfacAgainstBlocks: CurvatureMetrics.relativeFrobeniusDifference(kronecker, from: blockDiagonal))
         return (directions, matrices)
-    }
-
-    /// uᵀv / (‖u‖·‖v‖), accumulated in Double (NaN when either is zero).
-    static func cosine<Scalar: BLASScalar>(_ u: Vector<Scalar>, _ v: Vector<Scalar>) throws -> Double {
-        precondition(u.count == v.count, "cosine: vectors of different lengths")
-        var dot = 0.0, uu = 0.0, vv = 0.0
-        for i in 0..<u.count {
-            let (a, b) = (Double(u[i]), Double(v[i]))
-            dot += a * b
-            uu += a * a
-            vv += b * b
-        }
-        guard uu > 0, vv > 0 else { return .nan }
-        return dot / (uu.squareRoot() * vv.squareRoot())
-    }
-
-    /// ‖A − B‖_F / ‖B‖_F in Double (NaN when B = 0).
-    static func relativeError<Scalar: BLASScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Double {
-        precondition(a.rows == b.rows && a.columns == b.columns, "relativeError: shapes differ")
-        var difference = 0.0, reference = 0.0
-        for i in 0..<a.elements.count {
-            let (x, y) = (Double(a.elements[i]), Double(b.elements[i]))
-            difference += (x - y) * (x - y)
-            reference += y * y
-        }
-        return reference > 0 ? (difference / reference).squareRoot() : .nan
     }
 }
 

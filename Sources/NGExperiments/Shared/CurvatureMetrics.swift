@@ -5,17 +5,17 @@ import NGLinearAlgebra
 /// each a few lines and each tested against a naive loop.
 public enum CurvatureMetrics {
     /// ‖A − B‖_F / ‖B‖_F: the relative Frobenius difference of A from the reference B (0 when
-    /// both are zero, ∞ when only B is).
+    /// both are zero, ∞ when only B is), accumulated in Double.
     /// - Precondition: A and B have the same shape.
-    public static func relativeFrobeniusDifference(_ a: Matrix<Double>, from b: Matrix<Double>) -> Double {
+    public static func relativeFrobeniusDifference<Scalar: BLASScalar>(_ a: Matrix<Scalar>, from b: Matrix<Scalar>) -> Double {
         precondition(a.rows == b.rows && a.columns == b.columns, "relativeFrobeniusDifference: \(a.shapeDescription) vs \(b.shapeDescription)")
         var difference = 0.0, reference = 0.0
         a.elements.withUnsafeBufferPointer { x in
             b.elements.withUnsafeBufferPointer { y in
                 for k in x.indices {
-                    let d = x[k] - y[k]
-                    difference += d * d
-                    reference += y[k] * y[k]
+                    let (u, v) = (Double(x[k]), Double(y[k]))
+                    difference += (u - v) * (u - v)
+                    reference += v * v
                 }
             }
         }
@@ -23,15 +23,17 @@ public enum CurvatureMetrics {
         return (difference / reference).squareRoot()
     }
 
-    /// uᵀv / (‖u‖·‖v‖), the cosine of the angle between two directions (NaN when either is zero).
+    /// uᵀv / (‖u‖·‖v‖), the cosine of the angle between two directions (NaN when either is
+    /// zero), accumulated in Double.
     /// - Precondition: u and v have the same length.
-    public static func cosine(_ u: Vector<Double>, _ v: Vector<Double>) -> Double {
+    public static func cosine<Scalar: BLASScalar>(_ u: Vector<Scalar>, _ v: Vector<Scalar>) -> Double {
         precondition(u.count == v.count, "cosine: lengths \(u.count) and \(v.count)")
         var dot = 0.0, uu = 0.0, vv = 0.0
         for k in 0..<u.count {
-            dot += u[k] * v[k]
-            uu += u[k] * u[k]
-            vv += v[k] * v[k]
+            let (a, b) = (Double(u[k]), Double(v[k]))
+            dot += a * b
+            uu += a * a
+            vv += b * b
         }
         guard uu > 0, vv > 0 else { return .nan }
         return dot / (uu.squareRoot() * vv.squareRoot())

@@ -41,7 +41,7 @@ public struct CurvatureTrainingPath: Sendable {
         var stoppedAt: Int?, reason: String?
         try observe?(0, parameters)
         for step in stride(from: 1, through: steps, by: 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = ContinuousClock.now
             do {
                 _ = try optimizer.step(&parameters, objective: objective, batch: .all)
             } catch {
@@ -49,7 +49,7 @@ public struct CurvatureTrainingPath: Sendable {
                 reason = "\(error)"
                 break
             }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let elapsed = start.elapsedSeconds
             let loss = Double(try objective.loss(at: parameters, batch: .all))
             guard loss.isFinite else {
                 stoppedAt = step

@@ -97,12 +97,9 @@ public struct BernoulliLikelihood<Scalar: BLASScalar>: Likelihood {
                             var total: Double = 0
                             for i in (range.lowerBound / columns)..<(range.upperBound / columns) {
                                 let (zRow, yRow) = (z + i * columns, y + i * columns)
-                                if let gradients {
-                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: gradients + i * columns,
-                                                   vectorLevel: vectorLevel)
-                                } else {
-                                    Self.rowKernel(zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: nil, vectorLevel: vectorLevel)
-                                }
+                                Self.rowKernel(
+                                    zRow, yRow, columns: columns, scale: gradientScale, terms: term, gradients: gradients.map { $0 + i * columns },
+                                    vectorLevel: vectorLevel)
                                 let loss = ElementwiseKernels.sum(term, count: columns)
                                 losses?[i] = loss
                                 total += Double(loss)

@@ -75,7 +75,7 @@ extension VectorKernels {
     /// fresh storage, one kernel call per chunk of ``ParallelChunks`` (in parallel for large
     /// batches).
     static func map<Scalar: BLASScalar>(
-        _ x: Matrix<Scalar>, level: Level = .current,
+        _ x: Matrix<Scalar>,
         _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Level) -> Void
     ) -> Matrix<Scalar> {
         precondition(Scalar.self == Float.self, "VectorKernels.map: Float only")
@@ -86,7 +86,7 @@ extension VectorKernels {
                 let input = UnsafeRawPointer(source).assumingMemoryBound(to: Float.self)
                 let output = UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self)
                 ParallelChunks.forEach(count: count) { _, range in
-                    kernel(input + range.lowerBound, output + range.lowerBound, range.count, level)
+                    kernel(input + range.lowerBound, output + range.lowerBound, range.count, .current)
                 }
             }
         }
