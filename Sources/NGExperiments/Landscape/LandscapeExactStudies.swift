@@ -55,7 +55,8 @@ enum LandscapeExactStudies {
 
     /// Part (i): the Gaussian N(μ, e^{2s}) on the diabetes targets, from a start far from the
     /// optimum with σ too small, where F = diag(1/σ², 2) and H differ.
-    static func gaussian(steps: Int, gridCount: Int) throws -> (Outcome, optimum: (mu: Double, s: Double)) {
+    static func gaussian(steps: Int, gridCount: Int) throws
+        -> (Outcome, optimum: (mu: Double, s: Double), objective: LandscapeClosedFormObjective) {
         let data = try diabetesTargets()
         let objective = LandscapeModels.gaussian(data: data)
         let optimum = LandscapeModels.gaussianOptimum(data: data)
@@ -63,7 +64,7 @@ enum LandscapeExactStudies {
         let xs = range(optimum.mu - 1.6, optimum.mu + 1.6, count: gridCount)
         let ys = range(optimum.s - 1.0, optimum.s + 1.4, count: gridCount)
         let trajectories = try paths(objective: objective, start: start, steps: steps, gdRate: 0.05, ngdRate: 0.5, ngdDamping: 0, adamRate: 0.05)
-        return (Outcome(xs: xs, ys: ys, values: grid(objective, xs: xs, ys: ys), trajectories: trajectories), optimum)
+        return (Outcome(xs: xs, ys: ys, values: grid(objective, xs: xs, ys: ys), trajectories: trajectories), optimum, objective)
     }
 
     /// The data moments of part (iii): xᵢ ~ N(0, 1), yᵢ = 2xᵢ + 0.5·εᵢ, seeded.

@@ -44,7 +44,7 @@ public enum LandscapeExperiment {
         let clock = ContinuousClock.now
         let plan = Plan.make(settings)
         settings.progress("landscape (i): Gaussian in (μ, log σ) on the diabetes targets")
-        let (gaussian, optimum) = try LandscapeExactStudies.gaussian(steps: plan.exactSteps, gridCount: plan.exactGrid)
+        let (gaussian, optimum, gaussianObjective) = try LandscapeExactStudies.gaussian(steps: plan.exactSteps, gridCount: plan.exactGrid)
         let slice = try plan.slice.run(seed: settings.seed, progress: settings.progress)
         settings.progress("landscape (iii): deep-linear saddle")
         let (saddle, moments) = try LandscapeExactStudies.saddle(seed: settings.seed, steps: plan.saddleSteps, gridCount: plan.saddleGrid)
@@ -67,7 +67,7 @@ public enum LandscapeExperiment {
             command: settings.command, seed: settings.seed, configuration: configuration, started: started,
             seconds: clock.elapsedSeconds)
         return LandscapeSectionBuilder(
-            gaussian: gaussian, optimum: optimum, slice: slice, saddle: saddle, moments: moments, plan: plan
+            gaussian: gaussian, optimum: optimum, gaussianObjective: gaussianObjective, slice: slice, saddle: saddle, moments: moments, plan: plan
         ).section(record: record)
     }
 }

@@ -6,6 +6,8 @@ import NGReport
 struct LandscapeSectionBuilder {
     let gaussian: LandscapeExactStudies.Outcome
     let optimum: (mu: Double, s: Double)
+    /// The Gaussian's mean NLL on the diabetes targets (part (i)).
+    let gaussianObjective: LandscapeClosedFormObjective
     let slice: LandscapeNetworkSlice.Outcome
     let saddle: LandscapeExactStudies.Outcome
     let moments: (sxx: Double, sxy: Double, syy: Double)
@@ -41,7 +43,7 @@ struct LandscapeSectionBuilder {
     }
 
     var gaussianMinimum: Double {
-        LandscapeModels.gaussian(data: (try? LandscapeExactStudies.diabetesTargets()) ?? [0, 1]).value(.init([optimum.mu, optimum.s]))
+        gaussianObjective.value(.init([optimum.mu, optimum.s]))
     }
 
     func exactTable() -> Table {
@@ -158,7 +160,7 @@ struct LandscapeSectionBuilder {
         }
         lines.append("Gaussian in (μ, log σ): " + exact.joined(separator: "; ") + ".")
         if let start = gaussian.trajectories.first?.points.first,
-            let eigen = try? SymmetricEigendecomposition(LandscapeModels.gaussian(data: (try? LandscapeExactStudies.diabetesTargets()) ?? [0, 1]).hessian(Vector(start))) {
+            let eigen = try? SymmetricEigendecomposition(gaussianObjective.hessian(Vector(start))) {
             let values = eigen.eigenvalues.elements
             lines.append(
                 "At the start the Hessian's eigenvalues are \(values.map { Table.cell($0, digits: 3) }.joined(separator: " and "))"

@@ -58,8 +58,6 @@ extension ForwardPass {
             ? Matrix<Scalar>(rows: exampleCount, columns: network.parameterCount) : nil
         var layoutIndex = network.parameterLayouts.count
         var delta = outputGradients
-        // Set when an activation has just written the bias gradient of the dense layer below it.
-        var biasGradientWritten = false
         for l in network.layers.indices.reversed() {
             let layer = network.layers[l], state = layerStates[l], range = network.parameterRanges[l]
             // An activation over a dense layer: φ′ ⊙ Δ in place and the dense layer's bias
@@ -70,7 +68,6 @@ extension ForwardPass {
                     activation.function.multiplyDerivativeInPlace(
                         input: state.input, output: state.output, &delta, columnSums: all.baseAddress! + biasStart)
                 }
-                biasGradientWritten = true
                 continue
             }
             if !range.isEmpty {
@@ -88,14 +85,15 @@ extension ForwardPass {
             let parameters = layerParameters(l)
             let input = gradient.elements.withUnsafeMutableBufferPointer { all in
                 let slice = UnsafeMutableBufferPointer(rebasing: all[range])
-                if biasGradientWritten, let dense = layer as? Dense<Scalar> {
-                    return dense.backwardWithoutBias(
-                        delta, state: state, parameters: parameters, computingInputGradient: needsInputGradient, parameterGradient: slice)
+                // The activation above a dense layer has already written its bias gradient.
+                if let dense = layer as? Dense<Scalar>, l + 1 < network.layers.count, network.layers[l + 1] is Activation<Scalar> {
+                    return dense.backward(
+                        delta, state: state, parameters: parameters, computingInputGradient: needsInputGradient, parameterGradient: slice,
+                        includingBias: false)
                 }
                 return layer.backward(
                     delta, state: state, parameters: parameters, computingInputGradient: needsInputGradient, parameterGradient: slice)
             }
-            biasGradientWritten = false
             if needsInputGradient { delta = input! }
         }
         return Backpropagation(

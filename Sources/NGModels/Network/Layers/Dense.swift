@@ -58,19 +58,19 @@ public struct Dense<Scalar: BLASScalar>: Layer {
         _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
         computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
     ) -> Matrix<Scalar>? {
-        map.writeParameterGradient(outputGradient, inputs: state.input, to: parameterGradient)
-        return computingInputGradient ? map.inputGradient(outputGradient, parameters: parameters) : nil
+        backward(
+            outputGradient, state: state, parameters: parameters, computingInputGradient: computingInputGradient,
+            parameterGradient: parameterGradient, includingBias: true)
     }
 
-    /// The backward pass for the backward pass's fused path (``ForwardPass/backward(_:capturing:)``):
-    /// the weight gradient Δᵀ·X into the first out·in entries of `parameterGradient` and the input
-    /// gradient Δ·W when asked for; the bias block, Σᵢ Δᵢ, is left to the caller, which has
-    /// computed it together with Δ.
-    func backwardWithoutBias(
+    /// The backward pass; without the bias (`includingBias` false) for the backward pass's fused
+    /// path (``ForwardPass/backward(_:capturing:)``), where the caller has computed the bias
+    /// block Σᵢ Δᵢ together with Δ.
+    func backward(
         _ outputGradient: Matrix<Scalar>, state: LayerState<Scalar>, parameters: ArraySlice<Scalar>,
-        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>
+        computingInputGradient: Bool, parameterGradient: UnsafeMutableBufferPointer<Scalar>, includingBias: Bool
     ) -> Matrix<Scalar>? {
-        map.writeParameterGradient(outputGradient, inputs: state.input, to: parameterGradient, includingBias: false)
+        map.writeParameterGradient(outputGradient, inputs: state.input, to: parameterGradient, includingBias: includingBias)
         return computingInputGradient ? map.inputGradient(outputGradient, parameters: parameters) : nil
     }
 
