@@ -40,7 +40,7 @@ extension NetworkPoint: KFACCurvatureForms {
         let network = pass.network
         let total = pass.exampleCount
         let n = Swift.min(exampleLimit ?? total, total)
-        let states = n == total ? pass.layerStates : pass.layerStates.map { $0.kfacPrefix(examples: n, of: total) }
+        let states = pass.kfacPrefixStates(examples: n)
         let outputs = states.last!.output
         for v in directions where v.count != network.parameterCount {
             throw OptimizerError.invalidArgument("K-FAC: a direction has \(v.count) entries, the network \(network.parameterCount) parameters")

@@ -82,7 +82,7 @@ extension NetworkPoint: KFACStatisticsSource {
             throw OptimizerError.invalidArgument("K-FAC: the statistics example limit must be at least 1, got \(exampleLimit)")
         }
         let n = Swift.min(exampleLimit ?? total, total)
-        let states = n == total ? pass.layerStates : pass.layerStates.map { $0.kfacPrefix(examples: n, of: total) }
+        let states = pass.kfacPrefixStates(examples: n)
         let outputs = states.last!.output
         guard let firstLayer = network.parameterLayouts.first?.layerIndex else { return }
         let likelihood = estimator.likelihood
@@ -162,15 +162,33 @@ extension NetworkPoint: KFACStatisticsSource {
     }
 }
 
+extension ForwardPass {
+    /// The layer states of the first n examples (all of them when n covers the batch), each
+    /// activation copied once: a layer whose input is the previous layer's output (the same
+    /// storage, as ``Network/forward(_:parameters:)`` passes it on) reuses that output's copy.
+    func kfacPrefixStates(examples n: Int) -> [LayerState<Scalar>] {
+        let total = exampleCount
+        guard n < total else { return layerStates }
+        var states = [LayerState<Scalar>]()
+        states.reserveCapacity(layerStates.count)
+        for (l, state) in layerStates.enumerated() {
+            let shared = l > 0 && state.input.sharesStorage(with: layerStates[l - 1].output)
+            states.append(state.kfacPrefix(examples: n, of: total, input: shared ? states[l - 1].output : nil))
+        }
+        return states
+    }
+}
+
 extension LayerState {
-    /// The state of the first n of `total` examples: the example-major prefixes of the input,
-    /// output and patch rows, and of the max-pooling selections (which index the example's own
-    /// input entries, so a prefix of outputs selects within the prefix of inputs).
-    func kfacPrefix(examples n: Int, of total: Int) -> LayerState {
+    /// The state of the first n of `total` examples: the example-major prefixes of the input
+    /// (`input` when the caller has it already), output and patch rows, and of the max-pooling
+    /// selections (which index the example's own input entries, so a prefix of outputs selects
+    /// within the prefix of inputs).
+    func kfacPrefix(examples n: Int, of total: Int, input prefixInput: Matrix<Scalar>? = nil) -> LayerState {
         let patchRows = patches.map { $0.rows / Swift.max(total, 1) * n }
         let selected = selectedIndices.isEmpty ? [] : Array(selectedIndices.prefix(n * output.columns))
         return LayerState(
-            input: input.kfacPrefix(rows: n), output: output.kfacPrefix(rows: n),
+            input: prefixInput ?? input.kfacPrefix(rows: n), output: output.kfacPrefix(rows: n),
             patches: patches.map { $0.kfacPrefix(rows: patchRows!) }, selectedIndices: selected)
     }
 }
@@ -178,4 +196,10 @@ extension LayerState {
 extension Matrix {
     /// The first `rows` rows (a contiguous prefix of the row-major elements).
     func kfacPrefix(rows count: Int) -> Matrix { KFACKernels.prefix(self, rows: count) }
+
+    /// Whether both matrices have the same shape and the same element storage (one value passed on).
+    func sharesStorage(with other: Matrix) -> Bool {
+        rows == other.rows && columns == other.columns
+            && elements.withUnsafeBufferPointer { a in other.elements.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+    }
 }
